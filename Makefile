@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Both work on a fresh machine.
+PYTHON ?= python3
+VENV ?= venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask
+PORT ?= 5000
+
+.PHONY: run test install install-dev lint seed translations bench clean
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) seed --if-empty --users 60 --posts 1500
+	FLASK_DEBUG=$${FLASK_DEBUG:-1} $(FLASK) run --port $(PORT)
+
+test: install-dev translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: install
+	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile -q -d app/translations; fi
+
+lint: install-dev
+	$(BIN)/ruff check app tests
+
+bench: install-dev
+	$(BIN)/python -m pytest tests/bench -s -p no:cacheprovider $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

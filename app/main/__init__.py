@@ -1,0 +1,7 @@
+"""The social core: feeds, posts, profiles and follows."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from . import routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,135 @@
+"""Feeds, posts, profiles and follows."""
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import _
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Post, User
+from ..pagination import paginate
+from . import bp
+from .forms import EditProfileForm, EmptyForm, PostForm
+from .identicon import identicon_svg
+
+AVATAR_SIZES = range(16, 513)
+
+
+@bp.before_app_request
+def record_last_seen() -> None:
+    """Keep ``last_seen`` fresh, writing at most once per LAST_SEEN_INTERVAL."""
+    if current_user.is_authenticated and current_user.touch_last_seen():
+        db.session.commit()
+
+
+def page_number() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def find_user_or_404(username: str) -> User:
+    user = User.find_by_username(username)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/", methods=["GET", "POST"])
+@bp.route("/index", methods=["GET", "POST"])
+@login_required
+def index():
+    """The home feed: your posts and those of the people you follow."""
+    form = PostForm()
+    if form.validate_on_submit():
+        Post.publish(current_user, form.post.data)
+        db.session.commit()
+        flash(_("Your post is now live!"), "success")
+        return redirect(url_for("main.index"))
+    page = paginate(current_user.timeline_select(), page_number(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("main/index.html", title=_("Home"), form=form, page=page, endpoint="main.index")
+
+
+@bp.route("/explore")
+@login_required
+def explore():
+    """Everyone's posts, newest first."""
+    page = paginate(Post.explore_select(), page_number(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("main/index.html", title=_("Explore"), page=page, endpoint="main.explore")
+
+
+@bp.route("/user/<username>")
+@login_required
+def user(username: str):
+    """A person's profile and posts."""
+    user = find_user_or_404(username)
+    page = paginate(Post.by_author_select(user), page_number(), current_app.config["POSTS_PER_PAGE"])
+    is_following = user.id != current_user.id and current_user.is_following(user)
+    return render_template(
+        "main/user.html", title=user.username, user=user, page=page, is_following=is_following, form=EmptyForm()
+    )
+
+
+@bp.route("/edit_profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    """Change your username and about-me text."""
+    form = EditProfileForm(current_user)
+    if form.validate_on_submit():
+        current_user.username = form.username.data
+        current_user.about_me = form.about_me.data or None
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            form.username.errors.append(_("This username was just taken. Please use a different one."))
+        else:
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("main.edit_profile"))
+    elif request.method == "GET":
+        form.username.data = current_user.username
+        form.about_me.data = current_user.about_me
+    return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
+
+
+@bp.route("/follow/<username>", methods=["POST"])
+@login_required
+def follow(username: str):
+    """Follow a person (doing it twice changes nothing)."""
+    return change_follow(username, follow=True)
+
+
+@bp.route("/unfollow/<username>", methods=["POST"])
+@login_required
+def unfollow(username: str):
+    """Stop following a person (doing it twice changes nothing)."""
+    return change_follow(username, follow=False)
+
+
+def change_follow(username: str, follow: bool):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = find_user_or_404(username)
+    if user.id == current_user.id:
+        flash(_("You cannot follow yourself!") if follow else _("You cannot unfollow yourself!"), "warning")
+        return redirect(url_for("main.user", username=username))
+    if follow:
+        current_user.follow(user)
+        message = _("You are following %(username)s!", username=user.username)
+    else:
+        current_user.unfollow(user)
+        message = _("You are not following %(username)s.", username=user.username)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("main.user", username=user.username))
+
+
+@bp.route("/avatar/<int:user_id>")
+def avatar(user_id: int):
+    """The identicon for a person, drawn by the app."""
+    size = request.args.get("s", 128, type=int)
+    if size not in AVATAR_SIZES:
+        abort(404)
+    response = Response(identicon_svg(f"user:{user_id}", size), mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

@@ -1,0 +1,51 @@
+"""Column types shared by the models."""
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timezone-aware UTC datetime on every database.
+
+    PostgreSQL keeps the offset itself; SQLite has no time zones, so values are
+    stored as naive UTC and given back their UTC zone when read.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def insert_or_ignore(table: sa.Table, **values) -> int:
+    """INSERT a row unless it would break a unique constraint; returns rows inserted.
+
+    Uses the database's own ON CONFLICT DO NOTHING, so two simultaneous
+    requests cannot both insert and neither of them sees an error.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return len(db.session.execute(statement).all())

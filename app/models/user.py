@@ -1,0 +1,202 @@
+"""People, their passwords, follows and profile details."""
+
+import hashlib
+from datetime import datetime, timedelta
+from time import time
+
+import jwt
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app, url_for
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db, login
+from .base import UTCDateTime, insert_or_ignore, utcnow
+
+follows = sa.Table(
+    "follows",
+    db.metadata,
+    sa.Column("follower_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("followed_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    # The primary key serves "whom does X follow"; this serves "who follows X".
+    sa.Index("ix_follows_followed_id_follower_id", "followed_id", "follower_id"),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64))
+    email: so.Mapped[str] = so.mapped_column(sa.String(120))
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(256))
+    about_me: so.Mapped[str | None] = so.mapped_column(sa.String(140))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_seen: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Counters shown on every profile and popup, kept by follow() and Post.
+    followers_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    following_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    posts_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+
+    posts: so.WriteOnlyMapped["Post"] = so.relationship(  # noqa: F821
+        back_populates="author", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    # -- lookups -----------------------------------------------------------------
+
+    @staticmethod
+    def find_by_username(username: str) -> "User | None":
+        """The person with this username, whatever its letter case."""
+        return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+
+    @staticmethod
+    def find_by_email(email: str) -> "User | None":
+        """The person with this e-mail address, whatever its letter case."""
+        return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+
+    # -- passwords ---------------------------------------------------------------
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of the password (Werkzeug's default method)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether the password matches the stored hash."""
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+    def _password_fingerprint(self) -> str:
+        # Changes whenever the password does, which retires older reset tokens.
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    def get_reset_password_token(self, expires_in: int | None = None) -> str:
+        """A signed token for the reset link: short-lived and usable once."""
+        expires_in = expires_in or current_app.config["PASSWORD_RESET_EXPIRES"]
+        payload = {
+            "reset_password": self.id,
+            "fingerprint": self._password_fingerprint(),
+            "exp": int(time()) + expires_in,
+        }
+        return jwt.encode(payload, current_app.config["SECRET_KEY"], algorithm="HS256")
+
+    @staticmethod
+    def verify_reset_password_token(token: str) -> "User | None":
+        """The person a reset token was issued to, or None if it is bad, old or used."""
+        try:
+            payload = jwt.decode(token, current_app.config["SECRET_KEY"], algorithms=["HS256"])
+            user = db.session.get(User, int(payload["reset_password"]))
+        except (jwt.InvalidTokenError, KeyError, TypeError, ValueError):
+            return None
+        if user is None or payload.get("fingerprint") != user._password_fingerprint():
+            return None
+        return user
+
+    # -- profile -----------------------------------------------------------------
+
+    def avatar(self, size: int) -> str:
+        """The URL of this person's picture, ``size`` pixels square."""
+        if current_app.config["AVATAR_SERVICE"] == "gravatar":
+            digest = hashlib.md5(self.email.lower().encode("utf-8")).hexdigest()
+            return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
+        return url_for("main.avatar", user_id=self.id, s=size)
+
+    def touch_last_seen(self) -> bool:
+        """Record that the person is active, at most once per LAST_SEEN_INTERVAL.
+
+        Returns whether anything was written, so pages stay read-only between.
+        """
+        now = utcnow()
+        interval = timedelta(seconds=current_app.config["LAST_SEEN_INTERVAL"])
+        if self.last_seen is not None and now - self.last_seen < interval:
+            return False
+        self.last_seen = now
+        return True
+
+    # -- following ---------------------------------------------------------------
+
+    def is_following(self, user: "User") -> bool:
+        """Whether this person follows ``user``."""
+        query = sa.select(follows.c.follower_id).where(
+            follows.c.follower_id == self.id, follows.c.followed_id == user.id
+        )
+        return db.session.scalar(query) is not None
+
+    def follow(self, user: "User") -> bool:
+        """Follow ``user``; returns False when already following (or oneself)."""
+        if user.id == self.id:
+            return False
+        if not insert_or_ignore(follows, follower_id=self.id, followed_id=user.id):
+            return False  # already following, perhaps from a simultaneous request
+        self._adjust_follow_counts(user, +1)
+        return True
+
+    def unfollow(self, user: "User") -> bool:
+        """Stop following ``user``; returns False when not following."""
+        result = db.session.execute(
+            sa.delete(follows).where(follows.c.follower_id == self.id, follows.c.followed_id == user.id)
+        )
+        if result.rowcount == 0:
+            return False
+        self._adjust_follow_counts(user, -1)
+        return True
+
+    def _adjust_follow_counts(self, user: "User", delta: int) -> None:
+        # Increment in SQL so simultaneous follows never lose an update.
+        db.session.execute(
+            sa.update(User).where(User.id == self.id).values(following_count=User.following_count + delta)
+        )
+        db.session.execute(
+            sa.update(User).where(User.id == user.id).values(followers_count=User.followers_count + delta)
+        )
+        db.session.expire(self, ["following_count"])
+        db.session.expire(user, ["followers_count"])
+
+    def followers_select(self) -> sa.Select:
+        """People who follow this person, most recent first."""
+        return (
+            sa.select(User)
+            .join(follows, follows.c.follower_id == User.id)
+            .where(follows.c.followed_id == self.id)
+            .order_by(follows.c.created_at.desc(), User.id.desc())
+        )
+
+    def following_select(self) -> sa.Select:
+        """People this person follows, most recent first."""
+        return (
+            sa.select(User)
+            .join(follows, follows.c.followed_id == User.id)
+            .where(follows.c.follower_id == self.id)
+            .order_by(follows.c.created_at.desc(), User.id.desc())
+        )
+
+    # -- timelines ---------------------------------------------------------------
+
+    def timeline_select(self) -> sa.Select:
+        """This person's home feed: their posts and those of people they follow."""
+        from .post import Post
+
+        followed_ids = sa.select(follows.c.followed_id).where(follows.c.follower_id == self.id)
+        return (
+            sa.select(Post)
+            .options(so.joinedload(Post.author))
+            .where(sa.or_(Post.user_id == self.id, Post.user_id.in_(followed_ids)))
+            .order_by(Post.timestamp.desc(), Post.id.desc())
+        )
+
+
+# Case-insensitive uniqueness, enforced by the database so that two
+# simultaneous registrations cannot both succeed.
+sa.Index("uq_users_username_lower", sa.func.lower(User.username), unique=True)
+sa.Index("uq_users_email_lower", sa.func.lower(User.email), unique=True)
+
+
+@login.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None
