@@ -30,7 +30,7 @@ class PostForm(FlaskForm):
 
 class EditProfileForm(FlaskForm):
     username = StringField(_l("Username"), filters=[strip_whitespace], validators=username_validators())
-    about_me = TextAreaField(_l("About me"), filters=[strip_whitespace], validators=[Length(min=0, max=140)])
+    about_me = TextAreaField(_l("About me"), filters=[strip_whitespace], validators=[Length(max=140)])
     submit = SubmitField(_l("Submit"))
 
     def __init__(self, user: User, *args, **kwargs):
