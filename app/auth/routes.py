@@ -44,7 +44,7 @@ def logout():
     """Sign out (a POST from the navbar form, so a stray link cannot do it)."""
     logout_user()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("main.index"))
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
