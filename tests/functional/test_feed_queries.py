@@ -1,0 +1,88 @@
+"""Feed pages cost a fixed number of SQL statements, read from indexes, and write nothing."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import User, utcnow
+
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+FEEDS = ["/index", "/explore", "/user/susan", "/index?page=2"]
+
+
+@pytest.fixture
+def network(make_user, make_post, auth):
+    """john follows susan and mary; each has posts."""
+    john, susan, mary = make_user("john"), make_user("susan"), make_user("mary")
+    john.follow(susan)
+    john.follow(mary)
+    db.session.commit()
+    auth.login()
+
+    def add_posts(count: int) -> None:
+        start = utcnow()
+        for n in range(count):
+            make_post([john, susan, mary][n % 3], f"post {n}", start + timedelta(seconds=n))
+
+    return add_posts
+
+
+def statements_for(client, count_queries, url: str) -> list[str]:
+    client.get(url)  # warm up: last_seen, caches
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return statements
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_feed_statement_count_does_not_grow_with_posts(app, client, count_queries, network, url):
+    app.config["POSTS_PER_PAGE"] = 5
+    network(6)
+    few = statements_for(client, count_queries, url)
+    network(40)
+    many = statements_for(client, count_queries, url)
+    assert len(many) == len(few)
+    # The person (session loader), the page of posts with their authors, and on
+    # the profile page the profile owner and whether we follow them.
+    assert len(many) <= 4, many
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_feed_pages_write_nothing(client, count_queries, network, url):
+    network(10)
+    statements = statements_for(client, count_queries, url)
+    assert [s for s in statements if WRITES.match(s)] == []
+
+
+def test_home_feed_is_one_query_without_count(client, count_queries, network):
+    network(10)
+    statements = statements_for(client, count_queries, "/index")
+    post_queries = [s for s in statements if "FROM posts" in s]
+    assert len(post_queries) == 1
+    assert "count(" not in post_queries[0].lower()
+    assert "LIMIT" in post_queries[0]
+
+
+def test_home_feed_is_answered_from_indexes(app, make_user):
+    """With sequential scans off, PostgreSQL plans the feed on indexes; SQLite searches by index."""
+    john = make_user("john")
+    query = john.timeline_select().limit(26)
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {compiled}")))
+        assert "Seq Scan" not in plan, plan
+        assert "ix_posts_user_id_timestamp" in plan or "ix_posts_timestamp" in plan, plan
+    else:
+        rows = db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+        plan = "\n".join(row[-1] for row in rows)
+        for line in plan.splitlines():
+            if line.startswith("SCAN"):
+                assert "USING" in line, plan
+        assert "posts" in plan and "follows" in plan
+    db.session.rollback()
+    assert isinstance(john, User)
