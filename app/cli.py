@@ -8,6 +8,7 @@ import tempfile
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .seed import seed_command
 
@@ -21,7 +22,7 @@ def register(app: Flask) -> None:
 # -- flask translate ---------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def translate() -> None:
     """Translation commands: extract the site's strings and keep the catalogs up to date."""
 
@@ -47,6 +48,10 @@ def update() -> None:
 @translate.command("compile")
 def compile_catalogs() -> None:
     """Compile the catalogs into the .mo files the site reads."""
+    if not os.path.isdir(translations_directory()):
+        raise click.ClickException(
+            f"There are no catalogs in {translations_directory()}; start one with `flask translate init LANGUAGE`."
+        )
     output = pybabel("compile", "-d", translations_directory(), "--statistics", quiet=False)
     click.echo(output.strip())
 
