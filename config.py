@@ -79,4 +79,7 @@ class TestConfig(Config):
     LANGUAGES = ["en", "es", "de"]
     # Tests turn translation on against a local server of their own.
     MS_TRANSLATOR_KEY = None
+    MS_TRANSLATOR_REGION = None
     LIBRETRANSLATE_URL = None
+    LIBRETRANSLATE_API_KEY = None
+    TRANSLATION_TIMEOUT = 5.0
