@@ -31,7 +31,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 translations: install
 	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile -q -d app/translations; fi
+		$(BIN)/pybabel -q compile -d app/translations; fi
 
 lint: install-dev
 	$(BIN)/ruff check app tests

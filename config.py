@@ -50,6 +50,14 @@ class Config:
 
     POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
     LANGUAGES = as_list(os.environ.get("LANGUAGES")) or ["en", "es", "de"]
+    # Translation of posts: Microsoft Translator when its key is set, else
+    # LibreTranslate when its URL is set, else off.
+    MS_TRANSLATOR_KEY = os.environ.get("MS_TRANSLATOR_KEY")
+    MS_TRANSLATOR_REGION = os.environ.get("MS_TRANSLATOR_REGION")
+    MS_TRANSLATOR_URL = os.environ.get("MS_TRANSLATOR_URL") or "https://api.cognitive.microsofttranslator.com"
+    LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL")
+    LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY")
+    TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT") or 5)
     AVATAR_SERVICE = (os.environ.get("AVATAR_SERVICE") or "identicon").lower()
     LAST_SEEN_INTERVAL = int(os.environ.get("LAST_SEEN_INTERVAL") or 300)
     PASSWORD_RESET_EXPIRES = 600
@@ -68,3 +76,10 @@ class TestConfig(Config):
     MAIL_SEND_ASYNC = False
     LOG_TO_STDOUT = True
     POSTS_PER_PAGE = 3
+    LANGUAGES = ["en", "es", "de"]
+    # Tests turn translation on against a local server of their own.
+    MS_TRANSLATOR_KEY = None
+    MS_TRANSLATOR_REGION = None
+    LIBRETRANSLATE_URL = None
+    LIBRETRANSLATE_API_KEY = None
+    TRANSLATION_TIMEOUT = 5.0

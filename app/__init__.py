@@ -5,11 +5,12 @@ import os
 from logging.handlers import RotatingFileHandler, SMTPHandler
 
 import flask_babel
-from flask import Flask, current_app, request
+from flask import Flask
 
 from config import Config
 
 from .extensions import babel, bootstrap, csrf, db, login, mail, migrate, moment
+from .languages import get_locale, language_choices, moment_locale_file, same_language
 
 # Used only under debug or testing, where a missing SECRET_KEY must not stop a
 # newcomer; anywhere else start-up refuses to run without a real one.
@@ -46,11 +47,6 @@ def check_secret_key(app: Flask) -> None:
     )
 
 
-def get_locale() -> str:
-    """The language a page is shown in: the browser's best match, else English."""
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
-
-
 def register_extensions(app: Flask) -> None:
     """Bind every extension object to this app."""
     from . import models  # noqa: F401  (the models must be known to Flask-Migrate)
@@ -65,9 +61,22 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     moment.init_app(app)
     babel.init_app(app, locale_selector=get_locale)
-    app.jinja_env.globals["current_locale"] = lambda: str(flask_babel.get_locale())
+    register_language_helpers(app)
     bootstrap.init_app(app)
     csrf.init_app(app)
+
+
+def register_language_helpers(app: Flask) -> None:
+    """What templates need to speak the reader's language and offer the others."""
+    from .translate import translation_enabled
+
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(flask_babel.get_locale()),
+        language_choices=language_choices,
+        moment_locale_file=moment_locale_file,
+        same_language=same_language,
+        translation_enabled=translation_enabled,
+    )
 
 
 def register_blueprints(app: Flask) -> None:

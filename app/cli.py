@@ -1,6 +1,14 @@
 """Operator commands for the ``flask`` CLI."""
 
-from flask import Flask
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .seed import seed_command
 
@@ -8,3 +16,77 @@ from .seed import seed_command
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(seed_command)
+    app.cli.add_command(translate)
+
+
+# -- flask translate ---------------------------------------------------------------
+
+
+@click.group(cls=AppGroup)
+def translate() -> None:
+    """Translation commands: extract the site's strings and keep the catalogs up to date."""
+
+
+@translate.command()
+@click.argument("language")
+def init(language: str) -> None:
+    """Start the catalog for a new LANGUAGE (such as fr)."""
+    with extracted_messages() as template:
+        pybabel("init", "-i", template, "-d", translations_directory(), "-l", language)
+    click.echo(f"Created the {language} catalog in {translations_directory()}; translate it, then run "
+               "`flask translate compile`.")
+
+
+@translate.command()
+def update() -> None:
+    """Bring every catalog up to date with the strings in the code and templates."""
+    with extracted_messages() as template:
+        pybabel("update", "-i", template, "-d", translations_directory(), "--ignore-obsolete")
+    click.echo("Updated the catalogs; translate the new and fuzzy entries, then run `flask translate compile`.")
+
+
+@translate.command("compile")
+def compile_catalogs() -> None:
+    """Compile the catalogs into the .mo files the site reads."""
+    if not os.path.isdir(translations_directory()):
+        raise click.ClickException(
+            f"There are no catalogs in {translations_directory()}; start one with `flask translate init LANGUAGE`."
+        )
+    output = pybabel("compile", "-d", translations_directory(), "--statistics", quiet=False)
+    click.echo(output.strip())
+
+
+def project_directory() -> str:
+    """The repository root, where babel.cfg lives."""
+    return os.path.dirname(current_app.root_path)
+
+
+def translations_directory() -> str:
+    """The first of Flask-Babel's translation directories (app/translations unless configured)."""
+    directory = current_app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations").split(";")[0]
+    return os.path.join(current_app.root_path, directory)
+
+
+class extracted_messages:
+    """``with extracted_messages() as template:`` a fresh messages.pot in a temporary directory."""
+
+    def __enter__(self) -> str:
+        self.directory = tempfile.TemporaryDirectory(prefix="microblog-messages-")
+        template = os.path.join(self.directory.name, "messages.pot")
+        pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--project", "Microblog", "-o", template, ".")
+        return template
+
+    def __exit__(self, *exc_info) -> None:
+        self.directory.cleanup()
+
+
+def pybabel(*arguments: str, quiet: bool = True) -> str:
+    """Run a pybabel command from the repository root; on failure, stop with its message."""
+    script = shutil.which("pybabel", path=os.path.dirname(sys.executable))
+    program = [script] if script else [sys.executable, "-m", "babel.messages.frontend"]
+    command = [*program, *(["--quiet"] if quiet else []), *arguments]
+    result = subprocess.run(command, cwd=project_directory(), capture_output=True, text=True, check=False)
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        raise click.ClickException(f"pybabel {arguments[0]} failed (exit {result.returncode}):\n{output}")
+    return output

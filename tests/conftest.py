@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -22,10 +23,12 @@ from app import create_app
 from app.extensions import db
 from app.models import Post, User
 from config import TestConfig
+from tests.fake_translation import FakeTranslationService, fake_service
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/microblog_test")
 DATABASES = [name.strip() for name in os.environ.get("TEST_DATABASES", "sqlite,postgresql").split(",") if name.strip()]
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
 PASSWORD = "correct horse battery"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -60,6 +63,22 @@ def migrate(database_url: str) -> None:
     with app.app_context():
         flask_migrate.upgrade()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """Compile the catalogs that are newer than their .mo files, as `make translations` does."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -213,3 +232,17 @@ def wait_for(condition, timeout: float = 5.0, interval: float = 0.05):
             return result
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@pytest.fixture
+def microsoft_translator() -> Iterator[FakeTranslationService]:
+    """A local Microsoft Translator (v3 API) with a key and a region."""
+    with fake_service("microsoft") as service:
+        yield service
+
+
+@pytest.fixture
+def libretranslate() -> Iterator[FakeTranslationService]:
+    """A local LibreTranslate server that wants an API key."""
+    with fake_service("libretranslate") as service:
+        yield service

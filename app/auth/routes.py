@@ -1,25 +1,26 @@
 """Account views."""
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_url, login_user, logout_user
 
 from ..extensions import db
+from ..extensions import login as login_manager
 from ..models import User
+from ..web import is_safe_next, wants_json
 from . import bp
 from .email import send_password_reset_email
 from .forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetPasswordRequestForm
 
 
-def is_safe_next(target: str | None) -> bool:
-    """Whether a ``next`` value is a path on this site (never another host)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
+@login_manager.unauthorized_handler
+def ask_to_log_in():
+    """Send a person to the login page and back again; JSON clients get a 401."""
+    if wants_json():
+        abort(401)
+    flash(_("Please log in to access this page."), "info")
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 @bp.route("/login", methods=["GET", "POST"])

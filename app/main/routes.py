@@ -1,15 +1,19 @@
 """Feeds, posts, profiles and follows."""
 
+import flask_babel
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from ..languages import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE
 from ..models import Post, User
 from ..pagination import paginate
+from ..translate import TranslationError, TranslationTimeout, TranslationUnavailable, translate
+from ..web import InvalidInput, is_safe_next
 from . import bp
-from .forms import EditProfileForm, EmptyForm, PostForm
+from .forms import EditProfileForm, EmptyForm, PostForm, read_translation_request
 from .identicon import identicon_svg
 
 AVATAR_SIZES = range(16, 513)
@@ -71,17 +75,19 @@ def user(username: str):
 @bp.route("/edit_profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
-    """Change your username and about-me text."""
+    """Change your username, about-me text and language."""
     form = EditProfileForm(current_user)
     if form.validate_on_submit():
         current_user.username = form.username.data
         current_user.about_me = form.about_me.data or None
+        current_user.locale = form.language.data or None
         try:
             db.session.commit()
         except sa.exc.IntegrityError:
             db.session.rollback()
             form.username.errors.append(_("This username was just taken. Please use a different one."))
         else:
+            flask_babel.refresh()  # say it in the language just chosen
             flash(_("Your changes have been saved."), "success")
             return redirect(url_for("main.edit_profile"))
     elif request.method == "GET":
@@ -121,6 +127,45 @@ def change_follow(username: str, follow: bool):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("main.user", username=user.username))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the site's language (the footer's picker), then go back to the page."""
+    language = request.form.get("language", "")
+    if language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    if current_user.is_authenticated:
+        current_user.locale = language
+        db.session.commit()
+    next_page = request.form.get("next")
+    response = redirect(next_page if is_safe_next(next_page) else url_for("main.index"))
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_MAX_AGE, secure=request.is_secure, httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@bp.route("/translate", methods=["POST"])
+@login_required
+def translate_text():
+    """Translate a post's text: JSON ``text``, ``source_language``, ``dest_language`` in, ``text`` out."""
+    wanted, errors = read_translation_request(request.get_json(silent=True), current_app.config["LANGUAGES"])
+    if errors:
+        raise InvalidInput(errors, "The translation request is not valid.")
+    try:
+        translated = translate(wanted.text, wanted.source_language, wanted.dest_language, wanted.post_id)
+    except TranslationUnavailable:
+        abort(503, description="Translation is not configured on this site.")
+    except TranslationTimeout as error:
+        current_app.logger.warning("Translation timed out: %s", error)
+        abort(504, description="The translation service did not answer in time.")
+    except TranslationError as error:
+        current_app.logger.warning("Translation failed: %s", error)
+        abort(502, description="The translation service failed.")
+    db.session.commit()  # keeps a new translation in the cache
+    return {"text": translated}
 
 
 @bp.route("/avatar/<int:user_id>")

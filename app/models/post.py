@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
+from ..languages import detect_language
 from .base import UTCDateTime, utcnow
 from .user import User
 
@@ -24,6 +25,8 @@ class Post(db.Model):
     body: so.Mapped[str] = so.mapped_column(sa.String(MAX_POST_LENGTH))
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    # The language the post is written in, guessed when it is published; None when unsure.
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(5))
 
     author: so.Mapped[User] = so.relationship(back_populates="posts")
 
@@ -32,8 +35,9 @@ class Post(db.Model):
 
     @classmethod
     def publish(cls, author: User, body: str) -> "Post":
-        """Add a post by ``author`` and count it on their profile."""
-        post = cls(body=body.strip(), author=author)
+        """Add a post by ``author``, note its language and count it on their profile."""
+        body = body.strip()
+        post = cls(body=body, author=author, language=detect_language(body))
         db.session.add(post)
         db.session.execute(
             sa.update(User).where(User.id == author.id).values(posts_count=User.posts_count + 1)

@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     email: so.Mapped[str] = so.mapped_column(sa.String(120))
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(256))
     about_me: so.Mapped[str | None] = so.mapped_column(sa.String(140))
+    # The language the site speaks to this person in; None follows their browser.
+    locale: so.Mapped[str | None] = so.mapped_column(sa.String(5))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_seen: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, default=utcnow)
     # Counters shown on every profile and popup, kept by follow() and Post.

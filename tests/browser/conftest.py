@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from app.extensions import db
 from tests.conftest import config_for, migrate, service_missing
+from tests.fake_translation import FakeTranslationService, fake_service
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -55,6 +56,18 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         db.engine.dispose()
 
 
+@pytest.fixture
+def live_translator(live_server) -> Iterator[FakeTranslationService]:
+    """A local Microsoft Translator that the live server uses for the length of a test."""
+    saved = dict(live_server.app.config)
+    with fake_service("microsoft") as service:
+        service.configure(live_server.app.config)
+        try:
+            yield service
+        finally:
+            live_server.app.config.update(saved)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium; never a downloaded browser."""
@@ -78,8 +91,9 @@ def new_page(browser):
     """Open pages in fresh browser contexts (separate cookies: separate people)."""
     contexts = []
 
-    def open_page(viewport=None):
-        context = browser.new_context(viewport=viewport or {"width": 1200, "height": 900})
+    def open_page(viewport=None, **options):
+        """A page in a new context; ``options`` go to the context (``locale="es-ES"``, ...)."""
+        context = browser.new_context(viewport=viewport or {"width": 1200, "height": 900}, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

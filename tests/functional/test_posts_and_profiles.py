@@ -90,7 +90,7 @@ def test_profile_shows_counts_and_details(client, john, make_user, make_post):
     assert "<h1 class=\"h3 mb-1\">susan</h1>" in page
     assert "I like &lt;b&gt;cats&lt;/b&gt;" in page
     assert f'src="/avatar/{susan.id}?s=128"' in page
-    assert "<strong>1</strong> <span class=\"text-muted me-3\">posts</span>" in page
+    assert "<strong>1</strong> <span class=\"text-muted me-3\">post</span>" in page
     assert "<strong>0</strong> <span class=\"text-muted me-3\">followers</span>" in page
     assert "<strong>1</strong> <span class=\"text-muted\">following</span>" in page
     assert 'action="/follow/susan"' in page
