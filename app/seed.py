@@ -8,7 +8,7 @@ bulk, so 10,000 people and 1,000,000 posts take minutes, not hours.
 import math
 import random
 from bisect import bisect_left
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
 import click
@@ -46,7 +46,7 @@ def seed_command(user_total: int, post_total: int, follows_per_user: int, random
             f"The database already has {existing} people. Seeding needs an empty database "
             "(start over with `flask db downgrade base && flask db upgrade`)."
         )
-    network = DemoNetwork(random_seed, datetime.now(timezone.utc))
+    network = DemoNetwork(random_seed, datetime.now(UTC))
     user_ids = network.insert_users(user_total)
     network.insert_follows(user_ids, follows_per_user)
     network.insert_posts(user_ids, post_total)

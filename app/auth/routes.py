@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db
 from ..models import User
