@@ -6,7 +6,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..auth.forms import username_validators
-from ..models import MAX_POST_LENGTH, User
+from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, User
 
 
 def strip_whitespace(value: str | None) -> str | None:
@@ -41,3 +41,13 @@ class EditProfileForm(FlaskForm):
         other = User.find_by_username(username.data)
         if other is not None and other.id != self.user.id:
             raise ValidationError(_l("This username is taken. Please use a different one."))
+
+
+class MessageForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(min=1, max=MAX_MESSAGE_LENGTH)],
+        render_kw={"maxlength": MAX_MESSAGE_LENGTH, "rows": 4},
+    )
+    submit = SubmitField(_l("Send"))

@@ -151,14 +151,19 @@ class ConversationMember(db.Model):
             Notification.replace(self.user_id, UNREAD_MESSAGE_COUNT, count)
         return True
 
-    def messages_select(self, before: int | None = None, after: int | None = None) -> sa.Select:
-        """The conversation's messages newest first, older than ``before`` or newer than ``after`` (message ids)."""
+    def messages_select(
+        self, before: int | None = None, after: int | None = None, oldest_first: bool = False
+    ) -> sa.Select:
+        """The conversation's messages, newest first unless ``oldest_first``, between message ids.
+
+        ``before`` and ``after`` are exclusive bounds: the keys for paging through history.
+        """
         select = sa.select(Message).where(Message.conversation_id == self.conversation_id)
         if before is not None:
             select = select.where(Message.id < before)
         if after is not None:
             select = select.where(Message.id > after)
-        return select.order_by(Message.id.desc())
+        return select.order_by(Message.id if oldest_first else Message.id.desc())
 
 
 class Message(db.Model):
