@@ -5,9 +5,14 @@ A conversation is one row per pair of people. Each of the two has a
 the newest-first list), how far they have read, and how many messages wait
 unread. A person's total of unread messages is the counter
 ``users.unread_message_count``; every change to a member's ``unread_count``
-adds the same amount to it in the same transaction, and each change is
-written as a relative ``+ n``, so simultaneous senders and readers never lose
-an update.
+adds the same amount to it in the same transaction.
+
+Simultaneous senders and readers never lose or double an update: counters
+change by relative ``+ n``; a sender holds the conversation row locked while
+its message gets an id, so ids in a conversation follow commit order; and a
+reader moves its ``last_read_message_id`` only from the value it saw. So a
+member's ``unread_count`` is always the number of messages to them with an id
+above their ``last_read_message_id``.
 """
 
 from datetime import datetime
@@ -55,7 +60,11 @@ class Conversation(db.Model):
 
     @staticmethod
     def ensure(first: User, second: User) -> "Conversation":
-        """The conversation of two people, created with both members' rows if it does not exist yet."""
+        """The conversation of two people, created with both members' rows if it does not exist yet.
+
+        The row comes back locked (FOR UPDATE) until the transaction ends, so messages
+        in one conversation get their ids in the order they commit.
+        """
         low, high = sorted((first.id, second.id))
         if insert_or_ignore(Conversation.__table__, user_low_id=low, user_high_id=high, created_at=utcnow()):
             conversation = db.session.scalar(Conversation._pair_select(low, high))
@@ -73,7 +82,12 @@ class Conversation(db.Model):
 
     @staticmethod
     def _pair_select(low: int, high: int) -> sa.Select:
-        return sa.select(Conversation).where(Conversation.user_low_id == low, Conversation.user_high_id == high)
+        return (
+            sa.select(Conversation)
+            .where(Conversation.user_low_id == low, Conversation.user_high_id == high)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
 
 
 class ConversationMember(db.Model):
@@ -133,19 +147,28 @@ class ConversationMember(db.Model):
         """Mark everything in the conversation read; returns whether anything changed.
 
         Subtracts the unread messages seen here from both counters, so a message
-        arriving meanwhile stays counted. Writes nothing when all is read already.
+        arriving meanwhile stays counted, and only if nobody else marked the same
+        messages read meanwhile (another tab), so none is subtracted twice.
+        Writes nothing when all is read already.
         """
         last_message_id = self.conversation.last_message_id
         unread = self.unread_count
-        if unread == 0 and (last_message_id is None or (self.last_read_message_id or 0) >= last_message_id):
+        read_up_to = self.last_read_message_id
+        if last_message_id is None or (unread == 0 and (read_up_to or 0) >= last_message_id):
             return False
-        db.session.execute(
+        result = db.session.execute(
             sa.update(ConversationMember)
-            .where(ConversationMember.user_id == self.user_id, ConversationMember.other_user_id == self.other_user_id)
+            .where(
+                ConversationMember.user_id == self.user_id,
+                ConversationMember.other_user_id == self.other_user_id,
+                ConversationMember.last_read_message_id.is_not_distinct_from(read_up_to),
+            )
             .values(unread_count=ConversationMember.unread_count - unread, last_read_message_id=last_message_id)
             .execution_options(synchronize_session=False)
         )
         db.session.expire(self, ["unread_count", "last_read_message_id"])
+        if result.rowcount == 0:
+            return False
         if unread:
             count = change_unread_message_count(self.user_id, -unread)
             Notification.replace(self.user_id, UNREAD_MESSAGE_COUNT, count)
@@ -213,24 +236,20 @@ class Message(db.Model):
             .values(last_message_id=message.id, last_message_at=message.timestamp)
             .execution_options(synchronize_session=False)
         )
-        is_recipient = ConversationMember.user_id == recipient.id
         db.session.execute(
             sa.update(ConversationMember)
             .where(ConversationMember.conversation_id == conversation.id)
             .values(
                 last_message_at=message.timestamp,
-                unread_count=ConversationMember.unread_count + sa.case((is_recipient, 1), else_=0),
-                # Whoever writes has read the conversation up to their own message.
-                last_read_message_id=sa.case(
-                    (is_recipient, ConversationMember.last_read_message_id), else_=message.id
-                ),
+                unread_count=ConversationMember.unread_count
+                + sa.case((ConversationMember.user_id == recipient.id, 1), else_=0),
             )
             .execution_options(synchronize_session=False)
         )
         db.session.expire(conversation)
-        for member in db.session.identity_map.values():
-            if isinstance(member, ConversationMember) and member.conversation_id == conversation.id:
-                db.session.expire(member)
+        for side in [obj for obj in db.session.identity_map.values() if isinstance(obj, ConversationMember)]:
+            if side.conversation_id == conversation.id:
+                db.session.expire(side, ["last_message_at", "unread_count"])
         count = change_unread_message_count(recipient.id, +1)
         Notification.replace(recipient.id, UNREAD_MESSAGE_COUNT, count)
         return message
