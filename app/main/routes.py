@@ -199,29 +199,19 @@ def conversation(username: str):
         Message.send(current_user, other, form.message.data)
         db.session.commit()
         return redirect(url_for("main.conversation", username=other.username, _anchor="reply"))
-    per_page = current_app.config["MESSAGES_PER_PAGE"]
-    before = request.args.get("before", type=int)
+    before, after = request.args.get("before", type=int), request.args.get("after", type=int)
     if before is not None:
-        older, has_older = newest_first_page(side.messages_select(before=before), per_page)
-        return render_template("main/_message_page.html", messages=older, has_older=has_older, has_newer=False)
-    after = request.args.get("after", type=int)
+        return older_messages_fragment(side, before)
     if after is not None:
-        rows = db.session.scalars(side.messages_select(after=after, oldest_first=True).limit(per_page + 1)).all()
-        newer, has_newer = rows[:per_page], len(rows) > per_page
-        if newer and side.mark_read():
-            db.session.commit()
-        return render_template("main/_message_page.html", messages=newer, has_older=False, has_newer=has_newer)
-
-    read_up_to = side.last_read_message_id or 0
-    has_unread = side.unread_count > 0
+        return newer_messages_fragment(side, after)
     history = side.messages_select()
+    had_unread, read_up_to = side.unread_count > 0, side.last_read_message_id or 0
     if side.mark_read():
         db.session.commit()
-    shown, has_older = newest_first_page(history, per_page)
-    # Where the "new messages" divider goes: their first message you had not read before this visit.
+    shown, has_older = newest_first_page(history, current_app.config["MESSAGES_PER_PAGE"])
+    # The "new messages" divider goes before their first message you had not read before this visit.
     first_unread_id = next(
-        (message.id for message in shown if has_unread and message.sender_id == other.id and message.id > read_up_to),
-        None,
+        (m.id for m in shown if had_unread and m.sender_id == other.id and m.id > read_up_to), None
     )
     return render_template(
         "main/conversation.html", title=other.username, other=other, messages=shown, has_older=has_older,
@@ -229,7 +219,23 @@ def conversation(username: str):
     )
 
 
-def newest_first_page(select, per_page: int) -> tuple[list[Message], bool]:
+def older_messages_fragment(side: ConversationMember, before: int) -> str:
+    """The page of messages just before message ``before``, oldest first, as HTML."""
+    older, has_older = newest_first_page(side.messages_select(before=before), current_app.config["MESSAGES_PER_PAGE"])
+    return render_template("main/_message_page.html", messages=older, has_older=has_older, has_newer=False)
+
+
+def newer_messages_fragment(side: ConversationMember, after: int) -> str:
+    """The messages after message ``after``, oldest first, as HTML; showing them marks them read."""
+    per_page = current_app.config["MESSAGES_PER_PAGE"]
+    rows = db.session.scalars(side.messages_select(after=after, oldest_first=True).limit(per_page + 1)).all()
+    newer, has_newer = rows[:per_page], len(rows) > per_page
+    if newer and side.mark_read():
+        db.session.commit()
+    return render_template("main/_message_page.html", messages=newer, has_older=False, has_newer=has_newer)
+
+
+def newest_first_page(select: sa.Select, per_page: int) -> tuple[list[Message], bool]:
     """The newest ``per_page`` rows of a newest-first select, put oldest first, and whether older ones exist."""
     rows = db.session.scalars(select.limit(per_page + 1)).all()
     return list(reversed(rows[:per_page])), len(rows) > per_page
