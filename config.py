@@ -61,6 +61,13 @@ class Config:
     AVATAR_SERVICE = (os.environ.get("AVATAR_SERVICE") or "identicon").lower()
     LAST_SEEN_INTERVAL = int(os.environ.get("LAST_SEEN_INTERVAL") or 300)
     PASSWORD_RESET_EXPIRES = 600
+    # Private messages shown per conversation page, and conversations per page of /messages.
+    MESSAGES_PER_PAGE = int(os.environ.get("MESSAGES_PER_PAGE") or 25)
+    # Seconds between the page's requests to /notifications (the unread badge).
+    NOTIFICATION_POLL_INTERVAL = float(os.environ.get("NOTIFICATION_POLL_INTERVAL") or 10)
+    # Sent as the Content-Security-Policy header when set; every script is a static file,
+    # so e.g. "default-src 'self'; img-src 'self' data:" works.
+    CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or None
 
     BOOTSTRAP_SERVE_LOCAL = True
     REMEMBER_COOKIE_HTTPONLY = True
@@ -83,3 +90,4 @@ class TestConfig(Config):
     LIBRETRANSLATE_URL = None
     LIBRETRANSLATE_API_KEY = None
     TRANSLATION_TIMEOUT = 5.0
+    MESSAGES_PER_PAGE = 3

@@ -5,11 +5,14 @@ import sqlalchemy.orm as so
 
 from app import create_app
 from app.extensions import db
-from app.models import Post, User
+from app.models import Conversation, ConversationMember, Message, Notification, Post, User
 
 app = create_app()
 
 
 @app.shell_context_processor
 def make_shell_context():
-    return {"sa": sa, "so": so, "db": db, "User": User, "Post": Post}
+    return {
+        "sa": sa, "so": so, "db": db, "User": User, "Post": Post, "Message": Message,
+        "Conversation": Conversation, "ConversationMember": ConversationMember, "Notification": Notification,
+    }

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..auth.forms import username_validators
 from ..languages import language_choices
-from ..models import MAX_POST_LENGTH, User
+from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, User
 from ..translate import MAX_TRANSLATION_LENGTH
 
 
@@ -88,3 +88,13 @@ def read_translation_request(payload: Any, languages: list[str]) -> tuple[Transl
     if errors:
         return None, errors
     return TranslationRequest(text, source_language, dest_language, post_id), {}
+
+
+class MessageForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(min=1, max=MAX_MESSAGE_LENGTH)],
+        render_kw={"maxlength": MAX_MESSAGE_LENGTH, "rows": 4},
+    )
+    submit = SubmitField(_l("Send"))

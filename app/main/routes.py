@@ -8,12 +8,12 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..languages import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE
-from ..models import Post, User
+from ..models import ConversationMember, Message, Post, User
 from ..pagination import paginate
 from ..translate import TranslationError, TranslationTimeout, TranslationUnavailable, translate
 from ..web import InvalidInput, is_safe_next
 from . import bp
-from .forms import EditProfileForm, EmptyForm, PostForm, read_translation_request
+from .forms import EditProfileForm, EmptyForm, MessageForm, PostForm, read_translation_request
 from .identicon import identicon_svg
 
 AVATAR_SIZES = range(16, 513)
@@ -24,6 +24,15 @@ def record_last_seen() -> None:
     """Keep ``last_seen`` fresh, writing at most once per LAST_SEEN_INTERVAL."""
     if current_user.is_authenticated and current_user.touch_last_seen():
         db.session.commit()
+
+
+@bp.after_app_request
+def set_content_security_policy(response: Response) -> Response:
+    """Send CONTENT_SECURITY_POLICY when configured (no page needs inline scripts)."""
+    policy = current_app.config.get("CONTENT_SECURITY_POLICY")
+    if policy:
+        response.headers.setdefault("Content-Security-Policy", policy)
+    return response
 
 
 def page_number() -> int:
@@ -70,6 +79,15 @@ def user(username: str):
     return render_template(
         "main/user.html", title=user.username, user=user, page=page, is_following=is_following, form=EmptyForm()
     )
+
+
+@bp.route("/user/<username>/popup")
+@login_required
+def user_popup(username: str):
+    """The hover card for a person: an HTML fragment with their details and a follow button."""
+    user = find_user_or_404(username)
+    is_following = user.id != current_user.id and current_user.is_following(user)
+    return render_template("main/_user_popup.html", user=user, is_following=is_following)
 
 
 @bp.route("/edit_profile", methods=["GET", "POST"])
@@ -178,3 +196,99 @@ def avatar(user_id: int):
     response.cache_control.public = True
     response.cache_control.max_age = 86400
     return response
+
+
+# -- private messages and notifications ---------------------------------------------
+
+
+@bp.route("/send_message/<recipient>", methods=["GET", "POST"])
+@login_required
+def send_message(recipient: str):
+    """Write a private message to someone; it lands in your conversation with them."""
+    user = find_user_or_404(recipient)
+    if user.id == current_user.id:
+        flash(_("You cannot send a message to yourself."), "warning")
+        return redirect(url_for("main.messages"))
+    form = MessageForm()
+    if form.validate_on_submit():
+        Message.send(current_user, user, form.message.data)
+        db.session.commit()
+        flash(_("Your message has been sent."), "success")
+        return redirect(url_for("main.conversation", username=user.username))
+    return render_template("main/send_message.html", title=_("Send Message"), form=form, recipient=user)
+
+
+@bp.route("/messages")
+@login_required
+def messages():
+    """Your conversations, most recently active first, with their unread counts."""
+    per_page = current_app.config["MESSAGES_PER_PAGE"]
+    page = paginate(ConversationMember.list_select(current_user), page_number(), per_page)
+    return render_template("main/messages.html", title=_("Messages"), page=page)
+
+
+@bp.route("/messages/<username>", methods=["GET", "POST"])
+@login_required
+def conversation(username: str):
+    """Your conversation with one person, oldest at the top; opening it marks it read.
+
+    ``?before=<message id>`` answers with an HTML fragment of older messages,
+    ``?after=<message id>`` with the newer ones (and marks them read).
+    """
+    other = find_user_or_404(username)
+    side = ConversationMember.find(current_user, other)
+    if side is None:
+        abort(404)  # only its two people can see a conversation, and only once it exists
+    form = MessageForm()
+    if form.validate_on_submit():
+        Message.send(current_user, other, form.message.data)
+        db.session.commit()
+        return redirect(url_for("main.conversation", username=other.username, _anchor="reply"))
+    before, after = request.args.get("before", type=int), request.args.get("after", type=int)
+    if before is not None:
+        return older_messages_fragment(side, before)
+    if after is not None:
+        return newer_messages_fragment(side, after)
+    history = side.messages_select()
+    had_unread, read_up_to = side.unread_count > 0, side.last_read_message_id or 0
+    if side.mark_read():
+        db.session.commit()
+    shown, has_older = newest_first_page(history, current_app.config["MESSAGES_PER_PAGE"])
+    # The "new messages" divider goes before their first message you had not read before this visit.
+    first_unread_id = next(
+        (m.id for m in shown if had_unread and m.sender_id == other.id and m.id > read_up_to), None
+    )
+    return render_template(
+        "main/conversation.html", title=other.username, other=other, messages=shown, has_older=has_older,
+        first_unread_id=first_unread_id, form=form,
+    )
+
+
+def older_messages_fragment(side: ConversationMember, before: int) -> str:
+    """The page of messages just before message ``before``, oldest first, as HTML."""
+    older, has_older = newest_first_page(side.messages_select(before=before), current_app.config["MESSAGES_PER_PAGE"])
+    return render_template("main/_message_page.html", messages=older, has_older=has_older, has_newer=False)
+
+
+def newer_messages_fragment(side: ConversationMember, after: int) -> str:
+    """The messages after message ``after``, oldest first, as HTML; showing them marks them read."""
+    per_page = current_app.config["MESSAGES_PER_PAGE"]
+    rows = db.session.scalars(side.messages_select(after=after, oldest_first=True).limit(per_page + 1)).all()
+    newer, has_newer = rows[:per_page], len(rows) > per_page
+    if newer and side.mark_read():
+        db.session.commit()
+    return render_template("main/_message_page.html", messages=newer, has_older=False, has_newer=has_newer)
+
+
+def newest_first_page(select: sa.Select, per_page: int) -> tuple[list[Message], bool]:
+    """The newest ``per_page`` rows of a newest-first select, put oldest first, and whether older ones exist."""
+    rows = db.session.scalars(select.limit(per_page + 1)).all()
+    return list(reversed(rows[:per_page])), len(rows) > per_page
+
+
+@bp.route("/notifications")
+@login_required
+def notifications():
+    """Your notifications newer than ``?since=`` (seconds since the epoch) as JSON: name, data, timestamp."""
+    since = request.args.get("since", 0.0, type=float)
+    return [notification.to_dict() for notification in current_user.notifications_since(since)]

@@ -49,3 +49,16 @@ def insert_or_ignore(table: sa.Table, **values) -> int:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return len(db.session.execute(statement).all())
+
+
+def upsert(table: sa.Table, conflict_columns: list[str], update_columns: list[str], **values) -> None:
+    """INSERT a row, or UPDATE ``update_columns`` of the row that has the same ``conflict_columns``.
+
+    One statement (ON CONFLICT DO UPDATE), so simultaneous writers leave exactly one row.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(**values)
+    statement = insert.on_conflict_do_update(
+        index_elements=conflict_columns, set_={name: insert.excluded[name] for name in update_columns}
+    )
+    db.session.execute(statement)

@@ -41,9 +41,14 @@ class User(UserMixin, db.Model):
     followers_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     following_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     posts_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The sum of the person's unread_count over their conversations, kept by Message.send and mark_read.
+    unread_message_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     posts: so.WriteOnlyMapped["Post"] = so.relationship(  # noqa: F821
         back_populates="author", passive_deletes=True
+    )
+    notifications: so.WriteOnlyMapped["Notification"] = so.relationship(  # noqa: F821
+        passive_deletes=True
     )
 
     def __repr__(self) -> str:
@@ -174,6 +179,20 @@ class User(UserMixin, db.Model):
             .where(follows.c.follower_id == self.id)
             .order_by(follows.c.created_at.desc(), User.id.desc())
         )
+
+    # -- notifications -----------------------------------------------------------
+
+    def add_notification(self, name: str, data) -> None:
+        """Set this person's notification ``name`` to ``data`` (JSON), replacing the earlier one."""
+        from .notification import Notification
+
+        Notification.replace(self.id, name, data)
+
+    def notifications_since(self, since: float) -> list["Notification"]:  # noqa: F821
+        """This person's notifications newer than ``since`` (seconds since the epoch), oldest first."""
+        from .notification import Notification
+
+        return list(db.session.scalars(Notification.since_select(self.id, since)))
 
     # -- timelines ---------------------------------------------------------------
 

@@ -19,6 +19,15 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 pytestmark = pytest.mark.browser
 
+LIVE_SETTINGS = {
+    "POSTS_PER_PAGE": 10,
+    "MESSAGES_PER_PAGE": 5,
+    # Fast polling, so a test sees a badge change within a second or two.
+    "NOTIFICATION_POLL_INTERVAL": 0.5,
+    # Every script is a static file: the browser tests run under a policy that forbids inline ones.
+    "CONTENT_SECURITY_POLICY": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+}
+
 
 @dataclass
 class LiveServer:
@@ -47,7 +56,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 
     url = "sqlite:///" + str(tmp_path_factory.mktemp("live") / "live.db")
     migrate(url)
-    app = create_app(config_for(url, POSTS_PER_PAGE=10))
+    app = create_app(config_for(url, **LIVE_SETTINGS))
     server, thread = start_server(app)
     yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
     server.shutdown()
