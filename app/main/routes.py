@@ -57,7 +57,8 @@ def index():
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for("main.index"))
-    page = paginate(current_user.timeline_select(), page_number(), current_app.config["POSTS_PER_PAGE"])
+    number, per_page = page_number(), current_app.config["POSTS_PER_PAGE"]
+    page = paginate(current_user.timeline_select(depth=number * per_page + 1), number, per_page)
     return render_template("main/index.html", title=_("Home"), form=form, page=page, endpoint="main.index")
 
 

@@ -18,13 +18,30 @@ def test_timeline_holds_own_and_followed_posts_newest_first(make_user, make_post
     mary.follow(david)
     db.session.commit()
 
-    def timeline(user):
-        return db.session.scalars(user.timeline_select()).all()
+    for depth in (None, 1, 2, 10):
 
-    assert timeline(john) == [p2, p4, p1]
-    assert timeline(susan) == [p2, p3]
-    assert timeline(mary) == [p3, p4]
-    assert timeline(david) == [p4]
+        def timeline(user):
+            return db.session.scalars(user.timeline_select(depth=depth).limit(depth)).all()
+
+        assert timeline(john) == [p2, p4, p1][:depth]
+        assert timeline(susan) == [p2, p3][:depth]
+        assert timeline(mary) == [p3, p4][:depth]
+        assert timeline(david) == [p4][:depth]
+
+
+def test_deep_timeline_pages_match_the_unbounded_feed(make_user, make_post):
+    john, susan, mary = make_user("john"), make_user("susan"), make_user("mary")
+    john.follow(susan)
+    john.follow(mary)
+    start = utcnow()
+    for n in range(30):
+        make_post([john, susan, mary][n % 3 if n < 20 else 1], f"post {n}", start + timedelta(seconds=n % 7, milliseconds=n))
+    everything = db.session.scalars(john.timeline_select()).all()
+    assert len(everything) == 30
+    for number in (1, 2, 3, 4):
+        page = paginate(john.timeline_select(depth=number * 8 + 1), number, 8)
+        assert page.items == everything[(number - 1) * 8: number * 8]
+        assert page.has_next == (number * 8 < 30)
 
 
 def test_posts_count_follows_publishing(make_user, make_post):

@@ -1,0 +1,23 @@
+# A slim production image that runs boot.sh as an unprivileged user.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    FLASK_APP=microblog.py \
+    LOG_TO_STDOUT=1 \
+    PORT=5000
+
+RUN useradd --create-home --uid 10001 microblog
+WORKDIR /home/microblog
+
+COPY requirements.txt ./
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY --chown=microblog:microblog app app
+COPY --chown=microblog:microblog migrations migrations
+COPY --chown=microblog:microblog microblog.py config.py babel.cfg boot.sh ./
+
+USER microblog
+EXPOSE 5000
+ENTRYPOINT ["./boot.sh"]

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Production start: apply migrations, compile translations, then hand over to gunicorn.
+set -e
+
+attempt=1
+until flask db upgrade; do
+  if [ "$attempt" -ge "${DB_UPGRADE_ATTEMPTS:-10}" ]; then
+    echo "boot.sh: the database is still not ready after $attempt attempts; giving up." >&2
+    exit 1
+  fi
+  echo "boot.sh: database not ready (attempt $attempt); retrying in 3 seconds..." >&2
+  attempt=$((attempt + 1))
+  sleep 3
+done
+
+if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then
+  flask translate compile
+fi
+
+exec gunicorn --bind "0.0.0.0:${PORT:-5000}" --workers "${WEB_CONCURRENCY:-2}" \
+  --access-logfile - --error-logfile - microblog:app
