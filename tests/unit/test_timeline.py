@@ -20,7 +20,7 @@ def test_timeline_holds_own_and_followed_posts_newest_first(make_user, make_post
 
     for depth in (None, 1, 2, 10):
 
-        def timeline(user):
+        def timeline(user, depth=depth):
             return db.session.scalars(user.timeline_select(depth=depth).limit(depth)).all()
 
         assert timeline(john) == [p2, p4, p1][:depth]
