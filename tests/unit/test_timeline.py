@@ -35,7 +35,8 @@ def test_deep_timeline_pages_match_the_unbounded_feed(make_user, make_post):
     john.follow(mary)
     start = utcnow()
     for n in range(30):
-        make_post([john, susan, mary][n % 3 if n < 20 else 1], f"post {n}", start + timedelta(seconds=n % 7, milliseconds=n))
+        author = [john, susan, mary][n % 3 if n < 20 else 1]
+        make_post(author, f"post {n}", start + timedelta(seconds=n % 7, milliseconds=n))
     everything = db.session.scalars(john.timeline_select()).all()
     assert len(everything) == 30
     for number in (1, 2, 3, 4):
