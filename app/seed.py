@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
-from .models import MAX_POST_LENGTH, Post, User, follows
+from .models import MAX_POST_LENGTH, Message, Post, User, follows
 
 DEMO_PASSWORD = "microblog-demo"
 BATCH_SIZE = 5_000
@@ -53,6 +53,8 @@ def seed_command(user_total: int, post_total: int, follows_per_user: int, random
     recount()
     db.session.commit()
     demo = db.session.scalar(sa.select(User).order_by(User.following_count.desc(), User.id).limit(1))
+    network.send_messages(demo)
+    db.session.commit()
     click.echo(f"Seeded {user_total} people and {post_total} posts.")
     click.echo(f"Demo login: username {demo.username!r}, password {DEMO_PASSWORD!r}")
 
@@ -138,11 +140,29 @@ class DemoNetwork:
         if rows:
             db.session.execute(sa.insert(follows), rows)
 
+    def post_body(self) -> str:
+        """A sentence that fits in a post, cut at a word if it must be cut."""
+        sentence = self.fake.sentence(nb_words=self.random.randint(4, 18))
+        if len(sentence) <= MAX_POST_LENGTH:
+            return sentence
+        return sentence[: MAX_POST_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+    def send_messages(self, demo: User, conversations: int = 4) -> None:
+        """A few conversations for the demo account, the last word of each still unread."""
+        partners = db.session.scalars(
+            demo.following_select().limit(conversations)
+        ).all()
+        for partner in partners:
+            turns = self.random.randint(2, 5)
+            for turn in range(turns):
+                sender, recipient = (partner, demo) if (turns - turn) % 2 else (demo, partner)
+                Message.send(sender, recipient, self.fake.sentence(nb_words=self.random.randint(5, 25)))
+
     def insert_posts(self, user_ids: list[int], total: int) -> None:
         """Insert ``total`` posts in time order, by authors of very uneven activity."""
         activity = list(accumulate(self.random.paretovariate(1.2) for _ in user_ids))
         moments = sorted(self.random.random() ** 2 for _ in range(total))
-        sentences = [self.fake.sentence(nb_words=self.random.randint(4, 18))[:MAX_POST_LENGTH] for _ in range(20_000)]
+        sentences = [self.post_body() for _ in range(20_000)]
         with click.progressbar(length=total, label="Posts") as bar:
             for start in range(0, total, BATCH_SIZE):
                 rows = []
@@ -152,6 +172,7 @@ class DemoNetwork:
                         "body": self.random.choice(sentences),
                         "timestamp": self.now - YEAR * age,
                         "user_id": author,
+                        "language": "en",  # Faker's default locale writes English
                     })
                 db.session.execute(sa.insert(Post.__table__), rows)
                 bar.update(len(rows))

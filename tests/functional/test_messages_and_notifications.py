@@ -10,13 +10,6 @@ from app.models import ConversationMember, Message, Notification, User, utcnow
 
 
 @pytest.fixture
-def john(make_user, auth):
-    user = make_user("john")
-    auth.login()
-    return user
-
-
-@pytest.fixture
 def send(app):
     """Send and commit a message, optionally dated minutes ago (to fix the conversation order)."""
 

@@ -18,13 +18,6 @@ def html_lang(page: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def john(make_user, auth):
-    user = make_user("john")
-    auth.login()
-    return user
-
-
 def test_pages_render_in_spanish_for_accept_language_es(client):
     page = client.get("/auth/login", headers=SPANISH).get_data(as_text=True)
     assert html_lang(page) == "es"

@@ -7,13 +7,6 @@ from app.extensions import db
 from app.models import Post, User, utcnow
 
 
-@pytest.fixture
-def john(make_user, auth):
-    user = make_user("john")
-    auth.login()
-    return user
-
-
 def post_ids(page: str, posts) -> list[int]:
     """The posts from ``posts`` that the page shows, in the page's order."""
     found = [(page.find(f'id="post{post.id}"'), post) for post in posts if f'id="post{post.id}"' in page]

@@ -25,13 +25,6 @@ def provider(request, app):
 
 
 @pytest.fixture
-def john(make_user, auth):
-    user = make_user("john")
-    auth.login()
-    return user
-
-
-@pytest.fixture
 def susan(make_user):
     return make_user("susan")
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Post, User, follows
+from app.models import ConversationMember, Post, User, follows
 from app.seed import DEMO_PASSWORD
 
 
@@ -29,6 +29,13 @@ def test_seed_fills_an_empty_database(app):
         assert user.followers_count == db.session.scalar(
             sa.select(sa.func.count()).select_from(follows).where(follows.c.followed_id == user.id))
     assert users[0].check_password(DEMO_PASSWORD)
+    assert all(len(body) <= 140 and not body.endswith(" ") for body in db.session.scalars(sa.select(Post.body)))
+    # The demo account (printed) has conversations, each with unread messages.
+    demo = User.find_by_username(result.output.split("username '")[1].split("'")[0])
+    conversations = db.session.scalars(ConversationMember.list_select(demo)).all()
+    assert len(conversations) == min(4, demo.following_count) > 0
+    assert all(side.unread_count >= 1 for side in conversations)
+    assert demo.unread_message_count == sum(side.unread_count for side in conversations)
     # Popularity is skewed: the most-followed account has several times the median.
     followers = sorted(user.followers_count for user in users)
     assert followers[-1] >= 3 * max(followers[len(followers) // 2], 1)
