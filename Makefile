@@ -7,10 +7,12 @@ PORT ?= 5000
 
 .PHONY: run test install install-dev lint seed translations bench clean
 
+# Development: debug mode (and so a development SECRET_KEY) unless told otherwise.
+run: export FLASK_DEBUG ?= 1
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed --if-empty --users 60 --posts 1500
-	FLASK_DEBUG=$${FLASK_DEBUG:-1} $(FLASK) run --port $(PORT)
+	$(FLASK) run --port $(PORT)
 
 test: install-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
