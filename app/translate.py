@@ -152,8 +152,7 @@ def get_translator() -> Translator | None:
 
 def translation_enabled() -> bool:
     """Whether a provider is configured (and so whether to offer Translate links)."""
-    config = current_app.config
-    return bool(config.get("MS_TRANSLATOR_KEY") or config.get("LIBRETRANSLATE_URL"))
+    return get_translator() is not None
 
 
 def translate(text: str, source_language: str, dest_language: str, post_id: int | None = None) -> str:

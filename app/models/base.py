@@ -39,15 +39,19 @@ class UTCDateTime(sa.TypeDecorator):
         return value.astimezone(UTC)
 
 
+def dialect_insert(table: sa.Table):
+    """The database's own INSERT, which knows ON CONFLICT (PostgreSQL's or SQLite's)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 def insert_or_ignore(table: sa.Table, **values) -> int:
     """INSERT a row unless it would break a unique constraint; returns rows inserted.
 
     Uses the database's own ON CONFLICT DO NOTHING, so two simultaneous
     requests cannot both insert and neither of them sees an error.
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    statement = dialect_insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
     return len(db.session.execute(statement).all())
 
 
@@ -56,8 +60,7 @@ def upsert(table: sa.Table, conflict_columns: list[str], update_columns: list[st
 
     One statement (ON CONFLICT DO UPDATE), so simultaneous writers leave exactly one row.
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(**values)
+    insert = dialect_insert(table).values(**values)
     statement = insert.on_conflict_do_update(
         index_elements=conflict_columns, set_={name: insert.excluded[name] for name in update_columns}
     )
