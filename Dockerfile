@@ -1,4 +1,7 @@
 # A slim production image that runs boot.sh as an unprivileged user.
+# Run it with at least SECRET_KEY (32+ bytes), DATABASE_URL and SERVER_NAME
+# (or TRUSTED_HOSTS) in the environment, e.g. SERVER_NAME=microblog.example.com
+# PREFERRED_URL_SCHEME=https; start-up refuses without them.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,7 +19,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 
 COPY --chown=microblog:microblog app app
 COPY --chown=microblog:microblog migrations migrations
-COPY --chown=microblog:microblog microblog.py config.py babel.cfg boot.sh ./
+COPY --chown=microblog:microblog microblog.py config.py babel.cfg boot.sh gunicorn.conf.py ./
 
 USER microblog
 EXPOSE 5000

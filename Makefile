@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint seed translations bench clean
+.PHONY: run test install install-dev lint seed translations bench screenshots clean
 
 # Development: debug mode (and so a development SECRET_KEY) unless told otherwise.
 run: export FLASK_DEBUG ?= 1
@@ -37,6 +37,10 @@ translations: install
 
 lint: install-dev
 	$(BIN)/ruff check app tests
+
+# Retake the screenshots in docs/screenshots/ (the README shows them).
+screenshots: install-dev translations
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_interface.py -k captured $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python -m pytest tests/bench -s -p no:cacheprovider $(PYTEST_ARGS)

@@ -2,6 +2,10 @@
 # Production start: apply migrations, compile translations, then hand over to gunicorn.
 set -e
 
+# A configuration the app refuses (no SECRET_KEY, no SERVER_NAME or TRUSTED_HOSTS, ...)
+# stops here at once, with the app's message, rather than after the database retries.
+python -c "import microblog" >/dev/null
+
 attempt=1
 until flask db upgrade; do
   if [ "$attempt" -ge "${DB_UPGRADE_ATTEMPTS:-10}" ]; then
@@ -17,5 +21,5 @@ if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then
   flask translate compile
 fi
 
-exec gunicorn --bind "0.0.0.0:${PORT:-5000}" --workers "${WEB_CONCURRENCY:-2}" \
-  --access-logfile - --error-logfile - microblog:app
+# Server settings (workers, the websocket-capable worker class, threads) are in gunicorn.conf.py.
+exec gunicorn microblog:app

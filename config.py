@@ -1,6 +1,7 @@
 """Settings, all read from the environment (a ``.env`` file is loaded in development)."""
 
 import os
+from datetime import timedelta
 
 from dotenv import load_dotenv
 
@@ -32,6 +33,14 @@ def database_url(value: str | None) -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Where the site lives. Links in e-mails are built from SERVER_NAME and
+    # PREFERRED_URL_SCHEME, never from a request's Host header; requests for a
+    # host outside TRUSTED_HOSTS (when set) are refused with a 400.
+    SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    TRUSTED_HOSTS = as_list(os.environ.get("TRUSTED_HOSTS")) or None
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME") or "http"
+    # How many reverse proxies (each adding X-Forwarded-For/-Proto/-Host) stand in front of the app.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -44,6 +53,17 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or "no-reply@microblog.localhost"
     MAIL_SEND_ASYNC = True
     ADMINS = as_list(os.environ.get("ADMINS"))
+
+    # Background jobs: RQ on this Redis when set (`rq worker microblog-tasks`), else an
+    # in-process worker thread.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # A running task whose worker has not sent a heartbeat for this many seconds is abandoned
+    # (RQ's workers beat every 30 s by default, `--job-monitoring-interval`).
+    TASK_WORKER_TIMEOUT = int(os.environ.get("TASK_WORKER_TIMEOUT") or 120)
+    # Seconds between attempts to send a mail the SMTP server refused; one retry per number.
+    MAIL_RETRY_INTERVALS = [int(n) for n in as_list(os.environ.get("MAIL_RETRY_INTERVALS") or "10,30,60,300,900")]
+    # Posts read per query by the export job.
+    EXPORT_BATCH_SIZE = int(os.environ.get("EXPORT_BATCH_SIZE") or 1000)
 
     LOG_TO_STDOUT = as_bool(os.environ.get("LOG_TO_STDOUT"))
     LOG_DIR = os.environ.get("LOG_DIR") or os.path.join(basedir, "logs")
@@ -58,6 +78,14 @@ class Config:
     LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL")
     LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY")
     TRANSLATION_TIMEOUT = float(os.environ.get("TRANSLATION_TIMEOUT") or 5)
+    # Search: Elasticsearch when its URL is set, else the database's own full-text index.
+    ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL") or None
+    ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX") or "microblog-"
+    ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT") or 3)
+    # Seconds a search may take on PostgreSQL before the reader is asked for a narrower one.
+    SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT") or 3)
+    # People shown above the posts on the first page of search results.
+    SEARCH_PEOPLE_SHOWN = int(os.environ.get("SEARCH_PEOPLE_SHOWN") or 5)
     AVATAR_SERVICE = (os.environ.get("AVATAR_SERVICE") or "identicon").lower()
     LAST_SEEN_INTERVAL = int(os.environ.get("LAST_SEEN_INTERVAL") or 300)
     PASSWORD_RESET_EXPIRES = 600
@@ -65,14 +93,77 @@ class Config:
     MESSAGES_PER_PAGE = int(os.environ.get("MESSAGES_PER_PAGE") or 25)
     # Seconds between the page's requests to /notifications (the unread badge).
     NOTIFICATION_POLL_INTERVAL = float(os.environ.get("NOTIFICATION_POLL_INTERVAL") or 10)
-    # Sent as the Content-Security-Policy header when set; every script is a static file,
-    # so e.g. "default-src 'self'; img-src 'self' data:" works.
-    CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or None
+    # The Content-Security-Policy header; every script and stylesheet is a static file of the
+    # site, so the default forbids inline scripts and <style>, other origins and framing.
+    # Style attributes stay allowed: Flask-Moment hides its times with one until rendered.
+    CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or (
+        "default-src 'self'; img-src 'self' data:"
+        + (" https://www.gravatar.com" if (os.environ.get("AVATAR_SERVICE") or "").lower() == "gravatar" else "")
+        + "; style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+
+    # With REDIS_URL (above) Socket.IO events travel through Redis (every web and worker process
+    # can emit), and chat presence and the message rate limit live in it. Without it, one process.
+    # Live events over Socket.IO at /socket.io/ (off only in the route tests, which need no sockets).
+    SOCKETIO_ENABLED = True
+    # The Redis channel the Socket.IO processes share; deployments sharing one Redis set their own.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL") or "microblog-socketio"
+    # Origins allowed to open a socket besides the site's own (comma-separated), e.g. behind a proxy.
+    SOCKETIO_ALLOWED_ORIGINS = as_list(os.environ.get("SOCKETIO_ALLOWED_ORIGINS"))
+    # Messages one person may send over sockets and chat rooms (the `limits` notation).
+    MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT") or "20 per 10 seconds"
+    # Seconds a socket stays present in a room without a refresh (the server refreshes its
+    # live sockets every third of it); a crashed worker's sockets vanish after this.
+    PRESENCE_TTL = int(os.environ.get("PRESENCE_TTL") or 60)
+    # Room messages shown on joining a room, and per "older messages" page.
+    ROOM_HISTORY_LENGTH = 50
+    # The REST API: how long a token lasts (seconds), the largest request body it reads (bytes),
+    # and where the OpenAPI document and its reference page are served.
+    API_TOKEN_LIFETIME = int(os.environ.get("API_TOKEN_LIFETIME") or 7 * 24 * 3600)
+    API_MAX_CONTENT_LENGTH = int(os.environ.get("API_MAX_CONTENT_LENGTH") or 64 * 1024)
+    APIFAIRY_TITLE = "Microblog API"
+    APIFAIRY_VERSION = "1"
+    APIFAIRY_APISPEC_PATH = "/api/openapi.json"
+    APIFAIRY_UI = "redoc"
+    APIFAIRY_UI_PATH = "/api/docs"
 
     BOOTSTRAP_SERVE_LOCAL = True
-    REMEMBER_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
+    # Cookies: never readable by scripts, not sent on cross-site sub-requests, and only
+    # over HTTPS when the site is served over HTTPS (COOKIE_SECURE overrides).
+    SESSION_COOKIE_HTTPONLY = REMEMBER_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = as_bool(
+        os.environ.get("COOKIE_SECURE"), default=PREFERRED_URL_SCHEME == "https"
+    )
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_COOKIE_DAYS") or 30))
+    # Sent on every response unless a view set its own; Strict-Transport-Security only over HTTPS.
+    HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE") or 31_536_000)
+
+    # Request size: bodies over MAX_CONTENT_LENGTH bytes are refused with a 413 before
+    # they are read; multipart fields and parts are bounded too.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH") or 65_536)
+    MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_MEMORY_SIZE") or 16_384)
+    MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS") or 50)
+
+    # Rate limits (Flask-Limiter). Per-address limits are generous, since many people can
+    # share one address; the tight ones are per account. RATELIMIT_ENABLED=false turns
+    # every limit off (load tests). Counts live in memory, or in Redis when REDIS_URL is set.
+    RATELIMIT_ENABLED = as_bool(os.environ.get("RATELIMIT_ENABLED"), default=True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN_PER_ADDRESS = os.environ.get("RATELIMIT_LOGIN_PER_ADDRESS") or "300 per hour"
+    RATELIMIT_LOGIN_PER_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_PER_ACCOUNT") or "10 per 15 minutes"
+    RATELIMIT_RESET_PER_ADDRESS = os.environ.get("RATELIMIT_RESET_PER_ADDRESS") or "60 per hour"
+    RATELIMIT_RESET_PER_EMAIL = os.environ.get("RATELIMIT_RESET_PER_EMAIL") or "3 per hour"
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER") or "10 per hour"
+    RATELIMIT_POST = os.environ.get("RATELIMIT_POST") or "10 per minute; 300 per day"
+    RATELIMIT_MESSAGE = os.environ.get("RATELIMIT_MESSAGE") or "30 per minute; 1000 per day"
+    RATELIMIT_TASK = os.environ.get("RATELIMIT_TASK") or "20 per hour"
+    RATELIMIT_TRANSLATE = os.environ.get("RATELIMIT_TRANSLATE") or "30 per minute; 500 per day"
+    # Error mail to ADMINS: at most this many messages per ADMIN_MAIL_PERIOD seconds.
+    ADMIN_MAIL_LIMIT = int(os.environ.get("ADMIN_MAIL_LIMIT") or 10)
+    ADMIN_MAIL_PERIOD = int(os.environ.get("ADMIN_MAIL_PERIOD") or 3600)
 
 
 class TestConfig(Config):
@@ -81,6 +172,10 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     MAIL_SERVER = None
     MAIL_SEND_ASYNC = False
+    REDIS_URL = None
+    TASK_WORKER_TIMEOUT = 120
+    MAIL_RETRY_INTERVALS = [1, 1]
+    EXPORT_BATCH_SIZE = 1000
     LOG_TO_STDOUT = True
     POSTS_PER_PAGE = 3
     LANGUAGES = ["en", "es", "de"]
@@ -91,3 +186,9 @@ class TestConfig(Config):
     LIBRETRANSLATE_API_KEY = None
     TRANSLATION_TIMEOUT = 5.0
     MESSAGES_PER_PAGE = 3
+    SOCKETIO_ENABLED = False
+    # Tests point search at a local server of their own when they need Elasticsearch.
+    ELASTICSEARCH_URL = None
+    # Suites log in many people from one address; the rate-limit tests turn limits on.
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"

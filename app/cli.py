@@ -17,6 +17,36 @@ def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(seed_command)
     app.cli.add_command(translate)
+    app.cli.add_command(search)
+
+
+# -- flask search -------------------------------------------------------------------------------
+
+
+@click.group(cls=AppGroup)
+def search() -> None:
+    """Search commands: rebuild the full-text indexes."""
+
+
+@search.command()
+@click.argument("model", required=False)
+def reindex(model: str | None) -> None:
+    """Rebuild the search index of MODEL (posts or users), or of every searchable model."""
+    from .search import SearchUnavailable, get_backend, searchable_models
+
+    models = searchable_models()
+    if model is not None and model.lower() not in models:
+        raise click.BadParameter(f"choose one of {', '.join(models)}", param_hint="MODEL")
+    backend = get_backend()
+    for name, searchable in models.items():
+        if model is not None and name != model.lower():
+            continue
+        with click.progressbar(length=backend.reindex_length(searchable), label=f"Indexing {name}") as bar:
+            try:
+                count = backend.reindex(searchable, bar.update)
+            except SearchUnavailable as error:
+                raise click.ClickException(str(error)) from error
+        click.echo(f"Indexed {count} {name} ({backend.name}).")
 
 
 # -- flask translate ---------------------------------------------------------------

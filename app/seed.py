@@ -1,24 +1,29 @@
 """``flask seed``: a realistic, deterministic demo network.
 
 People post unevenly (a few are very active), mostly in recent months, and
-follow each other around a handful of popular accounts. Rows are inserted in
-bulk, so 10,000 people and 1,000,000 posts take minutes, not hours.
+follow each other around a handful of popular accounts. Posts, profiles and
+messages are readable sentences (``seed_content``); times agree with each
+other (nobody was last seen before their latest post or message; messages
+are spread over hours and days). Rows are inserted in bulk, so 10,000 people
+and 1,000,000 posts take minutes, not hours. The first person is the demo
+account, which the front page offers while it still has the demo password.
 """
 
 import math
 import random
 from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from itertools import accumulate
 
 import click
 import sqlalchemy as sa
-from faker import Faker
 from flask.cli import with_appcontext
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import seed_content
 from .extensions import db
-from .models import MAX_POST_LENGTH, Message, Post, User, follows
+from .models import MAX_POST_LENGTH, Conversation, ConversationMember, Message, Post, User, follows
 
 DEMO_PASSWORD = "microblog-demo"
 BATCH_SIZE = 5_000
@@ -51,12 +56,26 @@ def seed_command(user_total: int, post_total: int, follows_per_user: int, random
     network.insert_follows(user_ids, follows_per_user)
     network.insert_posts(user_ids, post_total)
     recount()
+    last_seen_after_posts()
     db.session.commit()
-    demo = db.session.scalar(sa.select(User).order_by(User.following_count.desc(), User.id).limit(1))
+    demo = db.session.get(User, user_ids[0])
     network.send_messages(demo)
     db.session.commit()
+    index_for_search()
     click.echo(f"Seeded {user_total} people and {post_total} posts.")
     click.echo(f"Demo login: username {demo.username!r}, password {DEMO_PASSWORD!r}")
+
+
+def index_for_search() -> None:
+    """Index what was inserted in bulk (bulk inserts bypass the ORM, which indexes as it writes)."""
+    from .search import SearchUnavailable, get_backend, searchable_models
+
+    backend = get_backend()
+    for name, model in searchable_models().items():
+        try:
+            backend.reindex(model, lambda done: None)
+        except SearchUnavailable as error:
+            click.echo(f"Could not index {name} for search ({error}); run `flask search reindex` later.", err=True)
 
 
 def recount() -> None:
@@ -69,10 +88,32 @@ def recount() -> None:
         db.session.execute(sa.update(User).values({column: select.scalar_subquery()}))
 
 
+def last_seen_after_posts() -> None:
+    """Nobody was last seen before their latest post."""
+    latest = sa.select(sa.func.max(Post.timestamp)).where(Post.user_id == User.id).scalar_subquery()
+    db.session.execute(sa.update(User).where(latest > User.last_seen).values(last_seen=latest))
+
+
+def demo_username() -> str | None:
+    """The demo account's username, if ``flask seed`` made this network and its password is unchanged."""
+    first = db.session.execute(sa.select(User.username, User.password_hash).order_by(User.id).limit(1)).first()
+    if first is None or not first.password_hash:
+        return None
+    return first.username if has_demo_password(first.password_hash) else None
+
+
+@lru_cache(maxsize=16)
+def has_demo_password(password_hash: str) -> bool:
+    # One slow hash check per distinct hash and process, not one per page view.
+    return check_password_hash(password_hash, DEMO_PASSWORD)
+
+
 class DemoNetwork:
     """Generates the rows; one random generator makes every run the same."""
 
     def __init__(self, random_seed: int, now: datetime):
+        from faker import Faker  # only the command needs it; the web pages import this module for demo_username
+
         self.random = random.Random(random_seed)
         self.fake = Faker()
         self.fake.seed_instance(random_seed)
@@ -96,7 +137,7 @@ class DemoNetwork:
                         "username": username,
                         "email": f"{username}@example.com",
                         "password_hash": password_hash,
-                        "about_me": self.fake.sentence(nb_words=10)[:140],
+                        "about_me": seed_content.about_text(self.random)[:140],
                         "created_at": joined,
                         "last_seen": self.now - timedelta(minutes=self.random.randint(1, 60 * 24 * 60)),
                     })
@@ -122,6 +163,8 @@ class DemoNetwork:
         with click.progressbar(user_ids, label="Follows") as bar:
             for follower_id in bar:
                 wanted = min(len(user_ids) - 1, int(self.random.lognormvariate(math.log(max(per_user, 1)), 0.7)))
+                if follower_id == user_ids[0]:
+                    wanted = min(len(user_ids) - 1, max(wanted, 2 * per_user))  # the demo account's feed is lively
                 chosen: set[int] = set()
                 for _ in range(wanted * 3):
                     if len(chosen) >= wanted:
@@ -141,22 +184,43 @@ class DemoNetwork:
             db.session.execute(sa.insert(follows), rows)
 
     def post_body(self) -> str:
-        """A sentence that fits in a post, cut at a word if it must be cut."""
-        sentence = self.fake.sentence(nb_words=self.random.randint(4, 18))
+        """A post that reads like a person wrote it, cut at a word if it must be cut."""
+        sentence = seed_content.post_text(self.random)
         if len(sentence) <= MAX_POST_LENGTH:
             return sentence
         return sentence[: MAX_POST_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
     def send_messages(self, demo: User, conversations: int = 4) -> None:
-        """A few conversations for the demo account, the last word of each still unread."""
+        """A few conversations for the demo account, spread over the past days, the last word of each unread."""
         partners = db.session.scalars(
             demo.following_select().limit(conversations)
         ).all()
-        for partner in partners:
-            turns = self.random.randint(2, 5)
-            for turn in range(turns):
-                sender, recipient = (partner, demo) if (turns - turn) % 2 else (demo, partner)
-                Message.send(sender, recipient, self.fake.sentence(nb_words=self.random.randint(5, 25)))
+        for index, partner in enumerate(partners):
+            lines = seed_content.conversation_lines(self.random, index)
+            if len(lines) % 2 == 0:
+                lines = lines[1:]  # an odd number of turns: the partner has the last word, still unread
+            sent = []
+            for turn, line in enumerate(lines):
+                sender, recipient = (partner, demo) if turn % 2 == 0 else (demo, partner)
+                sent.append(Message.send(sender, recipient, line))
+            # Sent just now, so moved back in time: a conversation a day or so, minutes to hours between turns.
+            moment = self.now - timedelta(hours=index * 26 + self.random.uniform(0.2, 3))
+            times = []
+            for _ in sent:
+                times.append(moment)
+                moment -= timedelta(minutes=self.random.choice([2, 5, 11, 40, 95, 380, 900]))
+            for message, timestamp in zip(sent, reversed(times), strict=True):
+                message.timestamp = timestamp
+            last = times[0]
+            db.session.execute(sa.update(Conversation).where(Conversation.id == sent[0].conversation_id)
+                               .values(last_message_at=last))
+            db.session.execute(sa.update(ConversationMember)
+                               .where(ConversationMember.conversation_id == sent[0].conversation_id)
+                               .values(last_message_at=last))
+            for person in (partner, demo):
+                latest = max(m.timestamp for m in sent if m.sender_id == person.id)
+                if person.last_seen is None or person.last_seen < latest:
+                    person.last_seen = latest
 
     def insert_posts(self, user_ids: list[int], total: int) -> None:
         """Insert ``total`` posts in time order, by authors of very uneven activity."""
@@ -172,7 +236,7 @@ class DemoNetwork:
                         "body": self.random.choice(sentences),
                         "timestamp": self.now - YEAR * age,
                         "user_id": author,
-                        "language": "en",  # Faker's default locale writes English
+                        "language": "en",  # the demo texts are English
                     })
                 db.session.execute(sa.insert(Post.__table__), rows)
                 bar.update(len(rows))

@@ -21,7 +21,10 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
+from app.jobs import LocalQueue
 from app.models import Post, User
+from app.search import searchable_models
+from app.search.database import include_in_autogenerate
 from config import TestConfig
 from tests.fake_translation import FakeTranslationService, fake_service
 
@@ -31,6 +34,8 @@ DATABASES = [name.strip() for name in os.environ.get("TEST_DATABASES", "sqlite,p
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
 PASSWORD = "correct horse battery"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# Options for comparing a migrated database with the models; the search index is hand-written (0007).
+SCHEMA_COMPARISON = {"compare_type": True, "include_object": include_in_autogenerate}
 
 
 def service_missing(reason: str) -> None:
@@ -103,7 +108,16 @@ def empty_all_tables() -> None:
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
+        for name in searchable_models():  # the FTS5 tables, which the ORM writes at each flush
+            db.session.execute(sa.text(f"DELETE FROM {name}_search"))
     db.session.commit()
+
+
+def wait_for_local_jobs(app: Flask) -> None:
+    """Let the in-process worker finish what the test queued, so nothing writes after the cleanup."""
+    queue = app.extensions["task_queue"]
+    if isinstance(queue, LocalQueue):
+        queue.join()
 
 
 class CSRFClient(FlaskClient):
@@ -135,13 +149,20 @@ class CSRFClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_url) -> Iterator[Flask]:
-    app = create_app(config_for(database_url))
+def app_settings() -> dict:
+    """Settings on top of TestConfig for the ``app`` fixture; a test module may override it."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_settings) -> Iterator[Flask]:
+    app = create_app(config_for(database_url, **app_settings))
     app.test_client_class = CSRFClient
     with app.app_context():
         try:
             yield app
         finally:
+            wait_for_local_jobs(app)
             db.session.rollback()
             empty_all_tables()
             db.session.remove()

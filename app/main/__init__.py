@@ -1,7 +1,7 @@
-"""The social core: feeds, posts, profiles and follows."""
+"""The social core: feeds, posts, profiles, follows, messages and notifications."""
 
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from . import routes  # noqa: E402,F401  (routes attach themselves to bp)
+from . import messages, routes, search  # noqa: E402,F401  (views attach themselves to bp)

@@ -1,6 +1,16 @@
 """The data model, one module per domain."""
 
 from .base import UTCDateTime, insert_or_ignore, upsert, utcnow
+from .chat import (
+    MAX_ROOM_MESSAGE_LENGTH,
+    ChatError,
+    ChatRoom,
+    InvalidRoomName,
+    RoomMessage,
+    RoomMessageRefused,
+    RoomNameTaken,
+    RoomPresence,
+)
 from .message import (
     MAX_MESSAGE_LENGTH,
     UNREAD_MESSAGE_COUNT,
@@ -11,10 +21,20 @@ from .message import (
 )
 from .notification import Notification
 from .post import MAX_POST_LENGTH, Post
+from .task import TASK_PROGRESS, Task, TaskInProgress
+from .token import Token
 from .translation import PostTranslation
 from .user import User, follows
 
 __all__ = [
+    "MAX_ROOM_MESSAGE_LENGTH",
+    "ChatError",
+    "ChatRoom",
+    "InvalidRoomName",
+    "RoomMessage",
+    "RoomMessageRefused",
+    "RoomNameTaken",
+    "RoomPresence",
     "MAX_MESSAGE_LENGTH",
     "MAX_POST_LENGTH",
     "UNREAD_MESSAGE_COUNT",
@@ -25,6 +45,10 @@ __all__ = [
     "Notification",
     "Post",
     "PostTranslation",
+    "TASK_PROGRESS",
+    "Task",
+    "TaskInProgress",
+    "Token",
     "UTCDateTime",
     "User",
     "follows",

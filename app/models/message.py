@@ -20,6 +20,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from ..events import publish
 from ..extensions import db
 from .base import UTCDateTime, insert_or_ignore, utcnow
 from .notification import Notification
@@ -174,19 +175,9 @@ class ConversationMember(db.Model):
             Notification.replace(self.user_id, UNREAD_MESSAGE_COUNT, count)
         return True
 
-    def messages_select(
-        self, before: int | None = None, after: int | None = None, oldest_first: bool = False
-    ) -> sa.Select:
-        """The conversation's messages, newest first unless ``oldest_first``, between message ids.
-
-        ``before`` and ``after`` are exclusive bounds: the keys for paging through history.
-        """
-        select = sa.select(Message).where(Message.conversation_id == self.conversation_id)
-        if before is not None:
-            select = select.where(Message.id < before)
-        if after is not None:
-            select = select.where(Message.id > after)
-        return select.order_by(Message.id if oldest_first else Message.id.desc())
+    def messages_select(self) -> sa.Select:
+        """The conversation's messages, unordered: page them with ``keyset_page`` on ``Message.id``."""
+        return sa.select(Message).where(Message.conversation_id == self.conversation_id)
 
 
 class Message(db.Model):
@@ -252,7 +243,20 @@ class Message(db.Model):
                 db.session.expire(side, ["last_message_at", "unread_count"])
         count = change_unread_message_count(recipient.id, +1)
         Notification.replace(recipient.id, UNREAD_MESSAGE_COUNT, count)
+        payload = message.to_dict(sender_name=sender.username, recipient_name=recipient.username)
+        for person in (sender.id, recipient.id):
+            publish("message", payload, user_id=person)
         return message
+
+    def to_dict(self, sender_name: str | None = None, recipient_name: str | None = None) -> dict:
+        """The ``message`` event's payload: ``{id, sender, recipient, body, timestamp}``."""
+        return {
+            "id": self.id,
+            "sender": sender_name or self.sender.username,
+            "recipient": recipient_name or self.recipient.username,
+            "body": self.body,
+            "timestamp": self.timestamp.isoformat(),
+        }
 
 
 def change_unread_message_count(user_id: int, delta: int) -> int:

@@ -12,7 +12,12 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login
+from ..jobs import enqueue_task
+from ..outbox import on_commit
+from ..search import SearchableMixin
 from .base import UTCDateTime, insert_or_ignore, utcnow
+from .notification import Notification
+from .task import Task, TaskInProgress
 
 follows = sa.Table(
     "follows",
@@ -25,8 +30,9 @@ follows = sa.Table(
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, SearchableMixin, db.Model):
     __tablename__ = "users"
+    __searchable__ = ["username", "about_me"]
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     username: so.Mapped[str] = so.mapped_column(sa.String(64))
@@ -43,16 +49,28 @@ class User(UserMixin, db.Model):
     posts_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # The sum of the person's unread_count over their conversations, kept by Message.send and mark_read.
     unread_message_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The last number handed to one of this person's notifications (app/models/notification.py).
+    notification_seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Part of every session and "remember me" cookie (get_id); raising it ends them all.
+    session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     posts: so.WriteOnlyMapped["Post"] = so.relationship(  # noqa: F821
         back_populates="author", passive_deletes=True
     )
-    notifications: so.WriteOnlyMapped["Notification"] = so.relationship(  # noqa: F821
+    notifications: so.WriteOnlyMapped[Notification] = so.relationship(
         passive_deletes=True
     )
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+    def get_id(self) -> str:
+        """What the session and "remember me" cookies hold: the id and the session version."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_all_sessions(self) -> None:
+        """Make every session and "remember me" cookie issued so far stop working (at commit)."""
+        self.session_version = User.session_version + 1
 
     # -- lookups -----------------------------------------------------------------
 
@@ -152,12 +170,16 @@ class User(UserMixin, db.Model):
         return True
 
     def _adjust_follow_counts(self, user: "User", delta: int) -> None:
-        # Increment in SQL so simultaneous follows never lose an update.
+        # Relative updates in one statement: simultaneous follows never lose an update, and
+        # both rows are locked in index order, so follows in opposite directions cannot deadlock.
         db.session.execute(
-            sa.update(User).where(User.id == self.id).values(following_count=User.following_count + delta)
-        )
-        db.session.execute(
-            sa.update(User).where(User.id == user.id).values(followers_count=User.followers_count + delta)
+            sa.update(User)
+            .where(User.id.in_([self.id, user.id]))
+            .values(
+                following_count=User.following_count + sa.case((User.id == self.id, delta), else_=0),
+                followers_count=User.followers_count + sa.case((User.id == user.id, delta), else_=0),
+            )
+            .execution_options(synchronize_session=False)
         )
         db.session.expire(self, ["following_count"])
         db.session.expire(user, ["followers_count"])
@@ -182,52 +204,46 @@ class User(UserMixin, db.Model):
 
     # -- notifications -----------------------------------------------------------
 
-    def add_notification(self, name: str, data) -> None:
+    def add_notification(self, name: str, data) -> dict:
         """Set this person's notification ``name`` to ``data`` (JSON), replacing the earlier one."""
-        from .notification import Notification
+        return Notification.replace(self.id, name, data)
 
-        Notification.replace(self.id, name, data)
-
-    def notifications_since(self, since: float) -> list["Notification"]:  # noqa: F821
+    def notifications_since(self, since: float) -> list[Notification]:
         """This person's notifications newer than ``since`` (seconds since the epoch), oldest first."""
-        from .notification import Notification
-
         return list(db.session.scalars(Notification.since_select(self.id, since)))
 
-    # -- timelines ---------------------------------------------------------------
+    def notifications_after(self, after: int) -> list[Notification]:
+        """This person's notifications changed after sequence number ``after``, in the order they changed."""
+        return list(db.session.scalars(Notification.after_select(self.id, after)))
 
-    def timeline_select(self, depth: int | None = None) -> sa.Select:
-        """This person's home feed: their posts and those of people they follow, newest first.
+    # -- background tasks --------------------------------------------------------
 
-        ``depth`` is how many of the newest rows the caller will read (offset
-        plus limit). On PostgreSQL it bounds the work whoever one follows: an
-        index-only LATERAL scan of ix_posts_user_id_timestamp_id takes each
-        author's newest ``depth`` post ids, the newest ``depth`` of those are
-        kept, and only they are read in full. SQLite, without LATERAL, filters
-        the posts by author.
+    def launch_task(self, name: str, description: str, *args, function: str | None = None) -> Task:
+        """Record a task ``name`` and queue its job (``app.tasks.<name>(user id, *args)``) after the commit.
+
+        Raises TaskInProgress when an unfinished task of that name exists, even one
+        started by a simultaneous request (the database's unique index decides).
         """
-        from .post import Post
+        task = Task(id=Task.new_id(), name=name, description=description, user=self)
+        try:
+            with db.session.begin_nested():
+                db.session.add(task)
+        except sa.exc.IntegrityError:
+            raise TaskInProgress(name) from None
+        task.notify(0)
+        on_commit(enqueue_task, current_app._get_current_object(), task.id, function or f"app.tasks.{name}", self.id,
+                  *args)
+        return task
 
-        followed_ids = sa.select(follows.c.followed_id).where(follows.c.follower_id == self.id)
-        feed = sa.select(Post).options(so.joinedload(Post.author)).order_by(Post.timestamp.desc(), Post.id.desc())
-        if depth is None or db.session.get_bind().dialect.name != "postgresql":
-            return feed.where(sa.or_(Post.user_id == self.id, Post.user_id.in_(followed_ids)))
-        authors = followed_ids.union_all(sa.select(sa.literal(self.id))).subquery("authors")
-        newest = (
-            sa.select(Post.id, Post.timestamp)
-            .where(Post.user_id == authors.c[0])
-            .order_by(Post.timestamp.desc(), Post.id.desc())
-            .limit(depth)
-            .lateral("newest")
-        )
-        newest_ids = (
-            sa.select(newest.c.id)
-            .select_from(authors)
-            .join(newest, sa.true())
-            .order_by(newest.c.timestamp.desc(), newest.c.id.desc())
-            .limit(depth)
-        )
-        return feed.where(Post.id.in_(newest_ids))
+    def get_tasks_in_progress(self) -> list[Task]:
+        """This person's unfinished tasks, oldest first."""
+        query = sa.select(Task).where(Task.user_id == self.id, sa.not_(Task.complete)).order_by(Task.created_at)
+        return list(db.session.scalars(query))
+
+    def get_task_in_progress(self, name: str) -> Task | None:
+        """This person's unfinished task called ``name``, if any."""
+        query = sa.select(Task).where(Task.user_id == self.id, Task.name == name, sa.not_(Task.complete))
+        return db.session.scalar(query)
 
 
 # Case-insensitive uniqueness, enforced by the database so that two
@@ -237,8 +253,12 @@ sa.Index("uq_users_email_lower", sa.func.lower(User.email), unique=True)
 
 
 @login.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except ValueError:
+def load_user(session_id: str) -> User | None:
+    """The person a cookie names, if its session version is still theirs."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None
+    if len(user_id) > 10 or int(user_id) > 2**31 - 1:
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and str(user.session_version) == version else None

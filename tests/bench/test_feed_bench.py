@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.models import User
+from app.models import Post, User
 from app.seed import DEMO_PASSWORD
 from tests.conftest import CSRFClient, config_for, service_missing
 
@@ -102,9 +102,9 @@ def test_feed_costs(big_app):
     popular = db.session.scalar(sa.select(User).order_by(User.followers_count.desc(), User.id).limit(1))
     people = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     posts = db.session.scalar(sa.text("SELECT count(*) FROM posts"))
-    feed_plan = explain(reader.timeline_select(depth=26).limit(26))
-    deep_plan = explain(reader.timeline_select(depth=1001).limit(26).offset(975))
-    light_plan = explain(light.timeline_select(depth=26).limit(26))
+    feed_plan = explain(Post.timeline_select(reader, depth=26).limit(26))
+    deep_plan = explain(Post.timeline_select(reader, depth=1001).limit(26).offset(975))
+    light_plan = explain(Post.timeline_select(light, depth=26).limit(26))
     light_name, light_following = light.username, light.following_count
     reader_name, popular_name, following = reader.username, popular.username, reader.following_count
     db.session.commit()

@@ -24,8 +24,8 @@ LIVE_SETTINGS = {
     "MESSAGES_PER_PAGE": 5,
     # Fast polling, so a test sees a badge change within a second or two.
     "NOTIFICATION_POLL_INTERVAL": 0.5,
-    # Every script is a static file: the browser tests run under a policy that forbids inline ones.
-    "CONTENT_SECURITY_POLICY": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+    # The browser tests run under the default Content-Security-Policy, which forbids inline
+    # scripts and styles: every script and style is a static file.
 }
 
 
@@ -110,3 +110,13 @@ def new_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Chromium drops requests it no longer needs (a page left mid-load); the threaded live server then
+    leaves that static file to the garbage collector, whose ResourceWarning lands in whichever test runs."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.filterwarnings("ignore::ResourceWarning"))
+            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))

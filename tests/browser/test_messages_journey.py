@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Message, User
+from tests.browser.helpers import log_in, watch_for_errors
 from tests.conftest import PASSWORD
 
 
@@ -19,22 +20,6 @@ def create_people(live_server, *names: str) -> None:
             db.session.add(User(username=name, email=f"{name}@example.com", password_hash=password_hash,
                                 about_me=f"I am {name.title()}."))
         db.session.commit()
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/auth/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("h1")).to_have_text(f"Hi, {username}!")
-
-
-def watch_for_errors(page) -> list[str]:
-    """Collect script errors and console errors (a Content-Security-Policy refusal is one)."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    return errors
 
 
 def test_a_message_lights_the_badge_without_a_reload_and_reading_clears_it(live_server, new_page):
@@ -110,7 +95,7 @@ def test_a_message_lights_the_badge_without_a_reload_and_reading_clears_it(live_
     # Carol replies; Dave, with the conversation open, sees it arrive and stays read.
     dave_badge = dave_page.locator("#message_count")
     carol_page.fill("textarea[name=message]", "Yes, see you there!")
-    carol_page.click("input[type=submit]")
+    carol_page.click(".chat-composer button[type=submit]")
     expect(carol_page.locator(".message-mine .message-body").last).to_have_text("Yes, see you there!")
     expect(dave_page.locator(".message-theirs .message-body").last).to_have_text("Yes, see you there!")
     expect(dave_badge).to_be_hidden()
@@ -144,7 +129,7 @@ def test_polling_pauses_while_the_tab_is_hidden(live_server, new_page):
     polls: list[str] = []
     page.on("request", lambda request: polls.append(request.url) if "/notifications" in request.url else None)
     page.wait_for_timeout(1500)  # the live server polls every 0.5 s
-    assert len(polls) >= 2 and all("since=" in url for url in polls)
+    assert len(polls) >= 2 and all("after=" in url for url in polls)
 
     def set_hidden(hidden: bool) -> None:
         page.evaluate(

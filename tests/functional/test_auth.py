@@ -14,19 +14,40 @@ def register(client, **fields):
     return client.post("/auth/register", data=data)
 
 
-def test_register_creates_an_account_with_a_hashed_password(client):
+def test_register_creates_an_account_with_a_hashed_password_and_signs_in(client):
     response = register(client)
-    assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
+    assert response.status_code == 302 and response.headers["Location"] == "/index"
     user = db.session.scalar(sa.select(User))
     assert (user.username, user.email) == ("john", "john@example.com")
     assert user.password_hash != "a good password" and user.check_password("a good password")
+    page = client.get("/index").get_data(as_text=True)
+    assert "Welcome to Microblog, john! Your account is ready." in page and "Hi, john!" in page
+
+
+def test_register_shows_its_rules_up_front(client):
+    page = client.get("/auth/register").get_data(as_text=True)
+    assert "3 to 64 characters: the letters a to z, digits, dots, dashes and underscores." in page
+    assert "At least 8 characters." in page
+
+
+def test_login_accepts_an_email_address_whatever_the_case(client, auth, make_user):
+    make_user("john", email="john@example.com")
+    assert auth.login("  John@Example.COM ").headers["Location"] == "/index"
+    assert "Hi, john!" in client.get("/index").get_data(as_text=True)
+
+
+def test_login_with_an_unknown_email_address_fails(client, auth, make_user):
+    make_user("john")
+    response = auth.login("nobody@example.com")
+    assert response.headers["Location"].startswith("/auth/login")
+    assert client.get("/index").status_code == 302
 
 
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
         ({"username": ""}, "This field is required."),
-        ({"username": "a b"}, "Use only letters, digits, dots, dashes and underscores."),
+        ({"username": "a b"}, "Use only the letters a to z, digits, dots, dashes and underscores."),
         ({"username": "jo"}, "Field must be between 3 and 64 characters long."),
         ({"email": "not-an-address"}, "Invalid email address."),
         ({"password": "short", "password2": "short"}, "Field must be between 8 and 256 characters long."),
@@ -50,12 +71,12 @@ def test_register_refuses_taken_username_and_email_whatever_the_case(client, mak
 
 
 def test_simultaneous_registration_loses_gracefully(client, monkeypatch):
-    """The form check passes for both, the unique index lets only one commit."""
-    from app.auth.forms import RegistrationForm
+    """The service's check passes for both, the unique index lets only one commit."""
+    from app import accounts
 
-    monkeypatch.setattr(RegistrationForm, "validate_username", lambda self, field: None)
-    monkeypatch.setattr(RegistrationForm, "validate_email", lambda self, field: None)
+    monkeypatch.setattr(accounts, "ensure_available", lambda *args, **kwargs: None)
     assert register(client).status_code == 302
+    client.post("/auth/logout")
     response = register(client, username="John", email="other@example.com")
     assert response.status_code == 200
     assert "was just taken" in response.get_data(as_text=True)
@@ -111,12 +132,12 @@ def test_logout_needs_a_post(client, auth, make_user):
 
 def test_protected_page_sends_to_login_and_back(client, auth, make_user):
     make_user("john")
-    response = client.get("/explore")
+    response = client.get("/messages")
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
-    assert location.path == "/auth/login" and location.query == "next=%2Fexplore"
-    response = client.post("/auth/login?next=%2Fexplore", data={"username": "john", "password": PASSWORD})
-    assert response.headers["Location"] == "/explore"
+    assert location.path == "/auth/login" and location.query == "next=%2Fmessages"
+    response = client.post("/auth/login?next=%2Fmessages", data={"username": "john", "password": PASSWORD})
+    assert response.headers["Location"] == "/messages"
 
 
 @pytest.mark.parametrize(
@@ -190,3 +211,49 @@ def test_without_a_mail_server_the_mail_is_logged(client, make_user, caplog):
     with caplog.at_level("INFO"):
         client.post("/auth/reset_password_request", data={"email": "john@example.com"})
     assert any("/auth/reset_password/" in record.getMessage() for record in caplog.records)
+
+
+# -- changing the password -------------------------------------------------------------------
+
+
+def change_password(client, **fields):
+    data = {"current_password": PASSWORD, "password": "my new password", "password2": "my new password", **fields}
+    return client.post("/auth/change_password", data=data)
+
+
+def test_the_profile_page_links_to_change_password(client, auth, make_user):
+    make_user("john")
+    auth.login()
+    page = client.get("/edit_profile").get_data(as_text=True)
+    assert 'href="/auth/change_password"' in page
+    page = client.get("/auth/change_password").get_data(as_text=True)
+    for name in ("current_password", "password", "password2", "csrf_token"):
+        assert f'name="{name}"' in page
+
+
+def test_change_password(client, auth, make_user):
+    user = make_user("john")
+    auth.login()
+    response = change_password(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/edit_profile"
+    assert "Your password has been changed." in client.get("/edit_profile").get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.check_password("my new password")
+    auth.logout()
+    assert auth.login(password=PASSWORD).headers["Location"].startswith("/auth/login")
+    assert auth.login(password="my new password").headers["Location"] == "/index"
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"current_password": "not my password"}, "Your current password is not right."),
+    ({"current_password": ""}, "This field is required."),
+    ({"password": "short", "password2": "short"}, "Field must be between 8 and 256 characters long."),
+    ({"password2": "something else"}, "The two passwords do not match."),
+])
+def test_change_password_shows_field_errors(client, auth, make_user, fields, message):
+    user = make_user("john")
+    auth.login()
+    response = change_password(client, **fields)
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.check_password(PASSWORD)

@@ -23,7 +23,7 @@ def test_404_page_in_the_site_look(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     page = response.get_data(as_text=True)
-    assert "Page not found" in page and "navbar" in page
+    assert "Page not found" in page and "app-nav" in page
 
 
 def test_500_page_rolls_back_and_hides_details(failing_app, client, caplog):

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import User, utcnow
+from app.models import Post, User, utcnow
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 FEEDS = ["/index", "/explore", "/user/susan", "/index?page=2"]
@@ -70,7 +70,7 @@ def test_home_feed_is_one_query_without_count(client, count_queries, network):
 def test_home_feed_is_answered_from_indexes(app, make_user):
     """With sequential scans off, PostgreSQL plans the feed on indexes; SQLite searches by index."""
     john = make_user("john")
-    query = john.timeline_select(depth=26).limit(26)
+    query = Post.timeline_select(john, depth=26).limit(26)
     compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
     if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))

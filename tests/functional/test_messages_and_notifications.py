@@ -60,7 +60,8 @@ def test_send_message_form(client, john, make_user):
     make_user("susan")
     page = client.get("/send_message/susan").get_data(as_text=True)
     assert "Send Message to susan" in page
-    assert '<textarea' in page and 'name="message"' in page and 'maxlength="2000"' in page
+    assert '<textarea' in page and 'name="message"' in page
+    assert 'data-max-length="2000"' in page and ' maxlength=' not in page
 
 
 def test_sending_a_message(client, john, make_user):
@@ -380,6 +381,27 @@ def test_notifications_without_and_with_since(client, john, make_user, send):
     assert newer[0]["timestamp"] > stamp
 
 
+def test_notifications_after_an_id(client, john, make_user, send):
+    susan = make_user("susan")
+    send(susan, john, "one")
+    john.add_notification("task_progress", {"task_id": "x", "progress": 50})
+    db.session.commit()
+    everything = client.get("/notifications?after=0").json
+    assert [(n["id"], n["name"]) for n in everything] == [(1, "unread_message_count"), (2, "task_progress")]
+    assert set(everything[0]) == {"id", "name", "data", "timestamp"}
+    assert client.get("/notifications?after=2").json == []
+    send(susan, john, "two")
+    assert [(n["id"], n["data"]) for n in client.get("/notifications?after=2").json] == [(3, 2)]
+    assert [n["id"] for n in client.get("/notifications?after=1").json] == [2, 3]
+
+
+@pytest.mark.parametrize("after", ["-1", "x", "1.5", "2147483648", "99999999999999999999", "%00", "１"])
+def test_notifications_refuse_a_bad_after(client, john, after):
+    response = client.get(f"/notifications?after={after}", headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert "after" in response.json["errors"]
+
+
 def test_notifications_are_personal(client, john, make_user, send):
     susan, mary = make_user("susan"), make_user("mary")
     send(mary, susan, "for susan only")
@@ -414,7 +436,7 @@ def test_user_popup_fragment(client, john, make_user, make_post):
     assert not page.lstrip().startswith("<!doctype") and "<nav" not in page
     assert f'src="/avatar/{susan.id}?s=64"' in page
     assert "I like &lt;b&gt;cats&lt;/b&gt;" in page
-    assert 'data-function="format" data-format="lll"' in page  # last seen, rendered by moment.js
+    assert 'data-function="fromNow" data-refresh="60000"' in page  # last seen, rendered (and refreshed) by moment.js
     counts = re.sub(r"\s+", " ", re.search(r'popup-counts">(.*?)</p>', page, re.S).group(1))
     assert re.sub(r"<[^>]+>", "", counts).split() == ["1", "post", "0", "followers", "1", "following"]
     assert 'action="/follow/susan"' in page and 'name="csrf_token"' in page
@@ -473,7 +495,9 @@ def test_poll_interval_comes_from_config(app, client, john):
     assert 'data-notifications-url="/notifications"' in page and 'data-poll-interval="2.5"' in page
 
 
-def test_content_security_policy_when_configured(app, client, john):
-    assert "Content-Security-Policy" not in client.get("/index").headers
+def test_content_security_policy_by_default_and_configurable(app, client, john):
+    policy = client.get("/index").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert policy.count("'unsafe-inline'") == 1 and "style-src-attr 'unsafe-inline'" in policy  # no inline script
     app.config["CONTENT_SECURITY_POLICY"] = "default-src 'self'"
     assert client.get("/index").headers["Content-Security-Policy"] == "default-src 'self'"

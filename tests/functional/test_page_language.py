@@ -51,13 +51,13 @@ def test_the_saved_preference_overrides_the_browser(client, john):
     db.session.commit()
     page = client.get("/index", headers=SPANISH).get_data(as_text=True)
     assert html_lang(page) == "de"
-    assert "Hallo, john!" in page and "Sag etwas" in page and "Entdecken" in page
+    assert "Hallo, john!" in page and "Was gibt’s Neues?" in page and "Entdecken" in page
 
 
 def test_without_a_saved_preference_the_browser_decides(client, john):
     page = client.get("/index", headers=SPANISH).get_data(as_text=True)
     assert html_lang(page) == "es"
-    assert "¡Hola, john!" in page and "Di algo" in page
+    assert "¡Hola, john!" in page and "¿Qué estás pensando?" in page
 
 
 def test_validator_messages_follow_the_language(client):

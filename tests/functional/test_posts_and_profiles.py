@@ -80,7 +80,7 @@ def test_profile_shows_counts_and_details(client, john, make_user, make_post):
     susan.follow(john)
     db.session.commit()
     page = client.get("/user/SUSAN").get_data(as_text=True)
-    assert "<h1 class=\"h3 mb-1\">susan</h1>" in page
+    assert '<h1 class="profile-name">susan</h1>' in page
     assert "I like &lt;b&gt;cats&lt;/b&gt;" in page
     assert f'src="/avatar/{susan.id}?s=128"' in page
     assert "<strong>1</strong> <span class=\"text-muted me-3\">post</span>" in page
@@ -163,7 +163,7 @@ def test_last_seen_is_refreshed_when_stale(app, client, john):
     assert utcnow() - db.session.get(User, john.id).last_seen < timedelta(seconds=10)
 
 
-@pytest.mark.parametrize("url", ["/", "/index", "/explore", "/user/john", "/edit_profile"])
+@pytest.mark.parametrize("url", ["/index", "/edit_profile"])
 def test_pages_need_a_login(client, make_user, url):
     make_user("john")
     response = client.get(url)

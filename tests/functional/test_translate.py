@@ -223,13 +223,24 @@ def test_anonymous_callers_are_refused(client, provider):
     ({"text": "Hola", "source_language": "es", "dest_language": "fr"}, "dest_language"),
     ({"text": "Hola", "source_language": "es", "dest_language": "en", "post_id": "7"}, "post_id"),
     ({"text": "Hola", "source_language": "es", "dest_language": "en", "post_id": True}, "post_id"),
+    ({"text": "Hola", "source_language": "es", "dest_language": "en", "post_id": 2**63}, "post_id"),
+    ({"text": "Hola", "source_language": "es", "dest_language": "en", "post_id": -1}, "post_id"),
+    ({"text": "Ho\x00la", "source_language": "es", "dest_language": "en"}, "text"),
+    ({"text": "Hola", "source_language": ["es"], "dest_language": "en"}, "source_language"),
     (["Hola", "es", "en"], "json"),
 ])
 def test_bad_requests_say_what_is_wrong(client, provider, john, payload, field):
     response = translate(client, payload)
     assert response.status_code == 400
     assert response.json["code"] == 400 and list(response.json["errors"]) == [field]
+    messages = response.json["errors"][field]
+    assert isinstance(messages, list) and messages and all(isinstance(m, str) and m for m in messages)
     assert provider.requests == []
+
+
+def test_unknown_fields_are_ignored(client, provider, john):
+    response = translate(client, {"text": SPANISH_TEXT, "source_language": "es", "dest_language": "en", "extra": 1})
+    assert response.status_code == 200 and response.json["text"]
 
 
 def test_an_unknown_post_is_translated_without_caching(client, provider, john):

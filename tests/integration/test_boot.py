@@ -19,7 +19,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(url: str, timeout: float = 30.0) -> tuple[int, str]:
+def get(url: str, timeout: float = 90.0) -> tuple[int, str]:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -39,6 +39,7 @@ def boot_environment(tmp_path: Path, **extra: str) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp_path / 'boot.db'}",
         LOG_TO_STDOUT="1",
         WEB_CONCURRENCY="1",
+        TRUSTED_HOSTS="127.0.0.1",
         **extra,
     )
     return environment
@@ -71,3 +72,20 @@ def test_start_up_without_a_secret_key_is_refused(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_start_up_without_server_name_or_trusted_hosts_is_refused(tmp_path):
+    environment = boot_environment(tmp_path, SECRET_KEY="a secret only this test knows, long enough")
+    environment.pop("TRUSTED_HOSTS")
+    environment.pop("SERVER_NAME", None)
+    result = subprocess.run(["./boot.sh"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "Neither SERVER_NAME nor TRUSTED_HOSTS is set" in result.stderr
+    assert "database not ready" not in result.stderr  # refused at once, not retried
+
+
+def test_start_up_with_a_short_secret_key_is_refused(tmp_path):
+    environment = boot_environment(tmp_path, SECRET_KEY="too short")
+    result = subprocess.run(["./boot.sh"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "SECRET_KEY is shorter than 32 bytes" in result.stderr

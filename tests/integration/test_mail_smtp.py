@@ -1,42 +1,11 @@
 """Mail over real SMTP, to an aiosmtpd sink listening on 127.0.0.1."""
 
-import email
-import socket
 from email.message import Message
 from urllib.parse import urlsplit
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from app import create_app
 from app.extensions import db
 from tests.conftest import CSRFClient, config_for, wait_for
-
-
-class RecordingHandler:
-    def __init__(self):
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_sink():
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, handler
-    controller.stop()
 
 
 def parts_of(message: Message) -> dict[str, str]:
@@ -68,7 +37,7 @@ def test_password_reset_mail_is_sent_over_smtp_in_the_background(app, smtp_sink,
 def test_errors_are_mailed_to_the_admins(tmp_path, smtp_sink, database_url):
     port, handler = smtp_sink
     config = config_for(
-        database_url, TESTING=False, DEBUG=False, MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+        database_url, TESTING=False, DEBUG=False, TRUSTED_HOSTS=["localhost"], MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
         ADMINS=["ops@example.com"], LOG_TO_STDOUT=False, LOG_DIR=str(tmp_path),
     )
     app = create_app(config)

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import config_for
+from tests.conftest import SCHEMA_COMPARISON, config_for
 
 # SQLite cannot reflect the lower(...) indexes; PostgreSQL compares them.
 pytestmark = pytest.mark.filterwarnings(
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.filterwarnings(
 
 def schema_differences() -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts=SCHEMA_COMPARISON)
         return compare_metadata(context, db.metadata)
 
 

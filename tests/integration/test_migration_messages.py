@@ -3,31 +3,14 @@
 import warnings
 
 import flask_migrate
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app import create_app
 from app.extensions import db
-from tests.conftest import DATABASES, POSTGRES_URL, config_for, create_postgres_database
+from tests.conftest import SCHEMA_COMPARISON
 
 NEW_TABLES = {"conversations", "conversation_members", "messages", "notifications"}
-
-
-@pytest.fixture(params=DATABASES)
-def scratch_app(request, tmp_path):
-    if request.param == "sqlite":
-        url = "sqlite:///" + str(tmp_path / "migrations.db")
-    else:
-        url = str(sa.make_url(POSTGRES_URL).set(database=sa.make_url(POSTGRES_URL).database + "_migrations")
-                  .render_as_string(hide_password=False))
-        create_postgres_database(url)
-    app = create_app(config_for(url))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def schema() -> tuple[set[str], set[str], set[str]]:
@@ -43,7 +26,7 @@ def test_upgrade_matches_the_models_and_downgrade_restores_0002(scratch_app):
     flask_migrate.upgrade()
     with db.engine.connect() as connection, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts=SCHEMA_COMPARISON)
         assert compare_metadata(context, db.metadata) == []
     tables, user_columns, _ = schema()
     assert NEW_TABLES <= tables and "unread_message_count" in user_columns

@@ -7,12 +7,13 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
+from tests.conftest import SCHEMA_COMPARISON
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrations_match_the_models(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts=SCHEMA_COMPARISON)
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

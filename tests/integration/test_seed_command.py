@@ -1,9 +1,11 @@
-"""``flask seed`` builds a deterministic network with consistent counters."""
+"""``flask seed`` builds a deterministic network with consistent counters, times and readable texts."""
+
+import re
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ConversationMember, Post, User, follows
+from app.models import ConversationMember, Message, Post, User, follows
 from app.seed import DEMO_PASSWORD
 
 
@@ -64,3 +66,33 @@ def test_seed_refuses_a_database_with_people_unless_if_empty(app, make_user):
     result = runner.invoke(args=["seed", "--if-empty"])
     assert result.exit_code == 0 and "not seeding" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_seeded_times_agree_and_texts_read_like_people(app):
+    result = app.test_cli_runner().invoke(args=["seed", "--users", "30", "--posts", "400", "--follows", "5"])
+    assert result.exit_code == 0, result.output
+    # Nobody was last seen before their latest post or message.
+    def latest_by(column, timestamp) -> dict:
+        return dict(db.session.execute(sa.select(column, sa.func.max(timestamp)).group_by(column)).all())
+
+    latest_post = latest_by(Post.user_id, Post.timestamp)
+    latest_message = latest_by(Message.sender_id, Message.timestamp)
+    for user in db.session.scalars(sa.select(User)):
+        for latest in (latest_post.get(user.id), latest_message.get(user.id)):
+            assert latest is None or user.last_seen >= latest, user.username
+    # Messages are spread over time, in the order they were sent, and the conversation list agrees.
+    messages = db.session.scalars(sa.select(Message).order_by(Message.conversation_id, Message.id)).all()
+    assert len({m.timestamp for m in messages}) == len(messages)
+    for first, second in zip(messages, messages[1:], strict=False):
+        if first.conversation_id == second.conversation_id:
+            assert first.timestamp < second.timestamp
+    for side in db.session.scalars(sa.select(ConversationMember)):
+        assert side.last_message_at == side.conversation.last_message.timestamp
+    # Posts are sentences from the templates, not word salad.
+    bodies = db.session.scalars(sa.select(Post.body)).all()
+    assert all(re.search(r"([.!?)]|#\w+|…)$", body) for body in bodies)
+    assert len(set(bodies)) > 200
+    # The first person is the demo account, and the front page offers it.
+    demo = db.session.scalar(sa.select(User).order_by(User.id).limit(1))
+    assert f"username '{demo.username}'" in result.output
+    assert f"<code>{demo.username}</code>" in app.test_client().get("/").get_data(as_text=True)

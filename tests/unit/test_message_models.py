@@ -14,6 +14,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.pagination import keyset_page
 
 
 def send(sender: User, recipient: User, body: str = "hello") -> Message:
@@ -55,9 +56,16 @@ def test_both_directions_share_the_conversation(make_user):
     third = send(susan, john, "three")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Conversation)) == 1
     assert {m.conversation_id for m in (first, second, third)} == {first.conversation_id}
-    assert db.session.scalars(member(john, susan).messages_select()).all() == [third, second, first]
-    assert db.session.scalars(member(susan, john).messages_select(before=third.id)).all() == [second, first]
-    assert db.session.scalars(member(susan, john).messages_select(after=first.id)).all() == [third, second]
+
+    def page(side, **bounds):
+        return keyset_page(side.messages_select(), Message.id, 2, **bounds)
+
+    newest = page(member(john, susan))
+    assert (newest.items, newest.has_more) == ([third, second], True)
+    older = page(member(susan, john), before=third.id)
+    assert (older.items, older.has_more) == ([second, first], False)
+    assert page(member(susan, john), after=first.id).items == [second, third]  # forwards: oldest first
+    assert page(member(susan, john), after=first.id, before=third.id).items == [second]
     assert (member(john, susan).unread_count, member(susan, john).unread_count) == (2, 1)
     assert unread_counts(john, susan) == [2, 1]
 
@@ -232,5 +240,30 @@ def test_notifications_replace_by_name_and_filter_by_time(make_user):
     ]
     newer = john.notifications_since(first["task_progress"])
     assert [n.to_dict()["name"] for n in newer] == ["unread_message_count"]
-    assert newer[0].to_dict() == {"name": "unread_message_count", "data": 2, "timestamp": newer[0].timestamp}
+    assert newer[0].to_dict() == {"id": 3, "name": "unread_message_count", "data": 2, "timestamp": newer[0].timestamp}
     assert john.notifications_since(newer[0].timestamp) == []
+
+
+def test_sending_pushes_the_message_to_both_people_after_the_commit(make_user):
+    from app.events import event_published
+
+    ann, bob = make_user("ann"), make_user("bob")
+    events: list[dict] = []
+
+    def record(sender, **event):
+        events.append(event)
+
+    event_published.connect(record)
+    try:
+        message = Message.send(ann, bob, "hi <b>bob</b>")
+        assert events == []
+        db.session.commit()
+    finally:
+        event_published.disconnect(record)
+    payload = {"id": message.id, "sender": "ann", "recipient": "bob", "body": "hi <b>bob</b>",
+               "timestamp": message.timestamp.isoformat()}
+    pushed = [(event["user_id"], event["payload"]) for event in events if event["event"] == "message"]
+    assert pushed == [(ann.id, payload), (bob.id, payload)]
+    assert [event["payload"]["name"] for event in events if event["event"] == "notification"] == [
+        "unread_message_count"
+    ]

@@ -1,21 +1,24 @@
 // Notifications: polls the URL in the Messages link's data-notifications-url every
-// data-poll-interval seconds while the tab is visible, and hands each batch to
-// `handleNotifications(list)`. A push channel can feed the same function, so handlers
-// registered with `onNotification(name, handler)` work for both.
+// data-poll-interval seconds while the tab is visible, asking for what changed after the
+// highest notification id seen, and hands each batch to `handleNotifications(list)`. A push
+// channel can feed the same function, so handlers registered with
+// `onNotification(name, handler)` work for both, and an item seen twice is handled once.
+// realtime.js feeds pushed items in and calls `setSlow(true)` while its socket is up.
 (function () {
   "use strict";
 
   var handlers = {};
-  var since = 0;
+  var lastId = 0;
 
   function onNotification(name, handler) {
     (handlers[name] = handlers[name] || []).push(handler);
   }
 
-  // list: [{name, data, timestamp}], oldest first, as /notifications answers.
+  // list: [{id, name, data, timestamp}] in the order they changed, as /notifications answers.
   function handleNotifications(list) {
     list.forEach(function (notification) {
-      if (notification.timestamp > since) since = notification.timestamp;
+      if (notification.id <= lastId) return; // already handled (pushed and polled)
+      lastId = notification.id;
       (handlers[notification.name] || []).forEach(function (handler) {
         handler(notification.data, notification);
       });
@@ -33,6 +36,8 @@
 
   var source = document.querySelector("[data-notifications-url]");
   var intervalMs = source ? Math.max(Number(source.dataset.pollInterval) || 10, 0.2) * 1000 : 0;
+  // While a live socket pushes notifications, polling only backs it up, so it slows down.
+  var slow = false;
   var timer = null;
   var inFlight = false;
   var stopped = false;
@@ -41,7 +46,7 @@
     if (!source || inFlight || stopped) return;
     inFlight = true;
     var url = new URL(source.dataset.notificationsUrl, window.location.href);
-    url.searchParams.set("since", String(since));
+    url.searchParams.set("after", String(lastId));
     fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
         if (response.redirected || response.status === 401) {
@@ -59,7 +64,13 @@
 
   function startPolling() {
     stopPolling();
-    if (source && !stopped) timer = window.setInterval(poll, intervalMs);
+    if (source && !stopped) timer = window.setInterval(poll, slow ? Math.max(intervalMs * 6, 60000) : intervalMs);
+  }
+
+  function setSlow(value) {
+    if (slow === Boolean(value)) return;
+    slow = Boolean(value);
+    if (!document.hidden) startPolling();
   }
 
   function stopPolling() {
@@ -80,6 +91,7 @@
     handle: handleNotifications,
     on: onNotification,
     pollNow: poll,
+    setSlow: setSlow,
   };
 
   if (!document.hidden) startPolling();

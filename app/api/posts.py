@@ -1,0 +1,87 @@
+"""Posts: publishing and deleting your own, reading anyone's, explore and the home timeline."""
+
+import sqlalchemy as sa
+from apifairy import arguments, authenticate, body, other_responses, response
+from flask import abort, url_for
+
+from ..extensions import db, limiter
+from ..models import Post, User, follows
+from ..ratelimits import setting, signed_in_person
+from . import bp
+from .auth import current_person, token_auth
+from .collections import CursorArgsSchema, cursor_page, cursor_page_of
+from .errors import documented
+from .helpers import find_or_404
+from .schemas import PostCreateSchema, PostSchema
+
+post_page = cursor_page_of(PostSchema)
+
+
+@bp.route("/posts", methods=["POST"])
+@authenticate(token_auth)
+@limiter.limit(setting("RATELIMIT_POST"), key_func=signed_in_person)
+@body(PostCreateSchema)
+@response(PostSchema, 201)
+@other_responses(documented(429, body=True))
+def create_post(data: dict):
+    """Publish a post (at most 140 characters)"""
+    post = Post.publish(current_person(), data["body"])
+    db.session.commit()
+    return post, 201, {"Location": url_for("api.get_post", id=post.id)}
+
+
+@bp.route("/posts/<int:id>", methods=["GET"])
+@authenticate(token_auth)
+@response(PostSchema)
+@other_responses(documented(404))
+def get_post(id: int):
+    """One post"""
+    return find_or_404(Post, id)
+
+
+@bp.route("/posts/<int:id>", methods=["DELETE"])
+@authenticate(token_auth)
+@other_responses(documented(403, 404))
+def delete_post(id: int):
+    """Delete one of your posts"""
+    post = find_or_404(Post, id)
+    if post.user_id != current_person().id:
+        abort(403, "You can delete only your own posts.")
+    if not post.delete():
+        abort(404)  # deleted meanwhile by a simultaneous request
+    db.session.commit()
+    return "", 204
+
+
+@bp.route("/posts", methods=["GET"])
+@authenticate(token_auth)
+@arguments(CursorArgsSchema)
+@response(post_page)
+@other_responses(documented(400))
+def get_posts(args: dict):
+    """Everyone's posts (explore), newest first, paged by id"""
+    return cursor_page(Post.explore_select(), Post.id, args, "api.get_posts")
+
+
+@bp.route("/timeline", methods=["GET"])
+@authenticate(token_auth)
+@arguments(CursorArgsSchema)
+@response(post_page)
+@other_responses(documented(400))
+def get_timeline(args: dict):
+    """Your home timeline: your posts and those of the people you follow, newest first, paged by id"""
+    reader = current_person()
+    followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == reader.id)
+    select = Post.explore_select().where(sa.or_(Post.user_id == reader.id, Post.user_id.in_(followed)))
+    return cursor_page(select, Post.id, args, "api.get_timeline")
+
+
+@bp.route("/users/<int:id>/posts", methods=["GET"])
+@authenticate(token_auth)
+@arguments(CursorArgsSchema)
+@response(post_page)
+@other_responses(documented(400, 404))
+def get_user_posts(args: dict, id: int):
+    """One person's posts, newest first, paged by id"""
+    author = find_or_404(User, id)
+    return cursor_page(Post.by_author_select(author), Post.id, args, "api.get_user_posts", id=id)
