@@ -102,7 +102,9 @@ class WorkerProcess:
     def start(self, *options: str) -> None:
         command = [str(RQ), "worker", "--with-scheduler", "--job-monitoring-interval", "1", *options, QUEUE_NAME]
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            # A session of its own, so that the worker, its work horse and its scheduler die together.
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
         wait_for(self.is_registered, timeout=SLOW)
 
     def is_registered(self) -> bool:
@@ -113,11 +115,15 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace")
 
     def kill(self) -> None:
-        """SIGKILL the worker and its work horse, as a crashed machine would."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        for pid in [*map(int, children), self.process.pid]:
-            os.kill(pid, signal.SIGKILL)
+        """SIGKILL the worker, its work horse and its scheduler, as a crashed machine would."""
+        self._signal_group(signal.SIGKILL)
         self.process.wait()
+
+    def _signal_group(self, signum: int) -> None:
+        try:
+            os.killpg(self.process.pid, signum)
+        except ProcessLookupError:  # every process of the group has exited
+            pass
 
     def stop(self) -> None:
         if self.log_path.exists():
@@ -129,6 +135,10 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process is not None:
+            # A child left behind (the scheduler of a killed worker) would go on working on the
+            # Redis database of the tests that follow.
+            self._signal_group(signal.SIGKILL)
 
 
 @pytest.fixture
