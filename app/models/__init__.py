@@ -1,5 +1,6 @@
 """The data model, one module per domain."""
 
+from .activity import ACTIVITY_KINDS, FOLLOW, LIKE, MENTION, REPLY, REPOST, UNREAD_ACTIVITY_COUNT, Activity
 from .base import UTCDateTime, insert_or_ignore, upsert, utcnow
 from .chat import (
     MAX_ROOM_MESSAGE_LENGTH,
@@ -27,6 +28,14 @@ from .translation import PostTranslation
 from .user import User, follows
 
 __all__ = [
+    "ACTIVITY_KINDS",
+    "FOLLOW",
+    "LIKE",
+    "MENTION",
+    "REPLY",
+    "REPOST",
+    "UNREAD_ACTIVITY_COUNT",
+    "Activity",
     "MAX_ROOM_MESSAGE_LENGTH",
     "ChatError",
     "ChatRoom",

@@ -15,6 +15,7 @@ from ..extensions import db, login
 from ..jobs import enqueue_task
 from ..outbox import on_commit
 from ..search import SearchableMixin
+from .activity import FOLLOW, Activity
 from .base import UTCDateTime, insert_or_ignore, utcnow
 from .notification import Notification
 from .task import Task, TaskInProgress
@@ -51,6 +52,9 @@ class User(UserMixin, SearchableMixin, db.Model):
     unread_message_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # The last number handed to one of this person's notifications (app/models/notification.py).
     notification_seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Activity (follows, mentions, replies, likes, reposts) after the read mark, kept by app/models/activity.py.
+    unread_activity_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    activity_read_id: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Part of every session and "remember me" cookie (get_id); raising it ends them all.
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
@@ -157,6 +161,7 @@ class User(UserMixin, SearchableMixin, db.Model):
         if not insert_or_ignore(follows, follower_id=self.id, followed_id=user.id):
             return False  # already following, perhaps from a simultaneous request
         self._adjust_follow_counts(user, +1)
+        Activity.record(user.id, self.id, FOLLOW)
         return True
 
     def unfollow(self, user: "User") -> bool:
@@ -167,6 +172,7 @@ class User(UserMixin, SearchableMixin, db.Model):
         if result.rowcount == 0:
             return False
         self._adjust_follow_counts(user, -1)
+        Activity.withdraw(user.id, self.id, FOLLOW)
         return True
 
     def _adjust_follow_counts(self, user: "User", delta: int) -> None:
