@@ -2,10 +2,13 @@
 
 import re
 
+from typing import NoReturn
+
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
-from flask_babel import _
+from flask_babel import _, ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from werkzeug.exceptions import default_exceptions
 
 from ..extensions import db, limiter
 from ..models import Post, PostError, User
@@ -18,6 +21,13 @@ from .forms import EmptyForm, PostForm
 
 # Words that could be a tag in a URL; anything else is a 404 before any query.
 TAG_IN_URL = re.compile(r"\w{1,64}")
+
+
+def refuse(status: int, message: str) -> NoReturn:
+    """Answer with an error page (or JSON) that says why, in the reader's language."""
+    error = default_exceptions[status](description=message)
+    error.show_description = True  # errors/error.html shows it instead of the generic explanation
+    raise error
 
 
 def find_post_or_404(post_id: int) -> Post:
@@ -87,13 +97,13 @@ def reply(post_id: int):
     """Answer a post: the post form's field ``post``; back to the post page, where the reply shows."""
     form = PostForm()
     if not 1 <= post_id <= MAX_QUERY_INT:
-        abort(400, description=_("The post you are replying to does not exist; it may have been deleted."))
+        refuse(400, _("The post you are replying to does not exist; it may have been deleted."))
     if form.validate_on_submit():
         try:
             reply = Post.publish(current_user, form.post.data, in_reply_to=post_id)
         except PostError as error:
             db.session.rollback()
-            abort(error.status, description=str(error))
+            refuse(error.status, str(error))
         db.session.commit()
         flash(_("Your reply is now live!"), "success")
         return redirect(url_for("main.post", post_id=post_id, _anchor=f"post{reply.id}"))
@@ -108,11 +118,11 @@ def edit_post(post_id: int):
     """Change the text of your post within POST_EDIT_WINDOW of publishing it; a 403 for anyone else or later."""
     post = find_post_or_404(post_id)
     if post.user_id != current_user.id:
-        abort(403, description=_("You can edit only your own posts."))
+        refuse(403, _("You can edit only your own posts."))
     minutes = current_app.config["POST_EDIT_WINDOW"] // 60
     if not post.is_editable():
-        abort(403, description=_("A post can be edited only within %(minutes)d minutes of publishing it.",
-                                 minutes=minutes))
+        refuse(403, ngettext("A post can be edited only within %(num)d minute of publishing it.",
+                             "A post can be edited only within %(num)d minutes of publishing it.", minutes))
     form = PostForm()
     form.submit.label.text = _("Save changes")
     if form.validate_on_submit():
@@ -120,7 +130,7 @@ def edit_post(post_id: int):
             changed = post.edit(current_user, form.post.data)
         except PostError as error:
             db.session.rollback()
-            abort(error.status, description=str(error))
+            refuse(error.status, str(error))
         db.session.commit()
         if changed:
             flash(_("Your post has been updated."), "success")
@@ -136,7 +146,7 @@ def delete_post(post_id: int):
     """GET: confirm deleting your post; POST (the confirmation's form): delete it."""
     post = find_post_or_404(post_id)
     if post.user_id != current_user.id:
-        abort(403, description=_("You can delete only your own posts."))
+        refuse(403, _("You can delete only your own posts."))
     form = EmptyForm()
     if form.validate_on_submit():
         parent_id = post.in_reply_to_id

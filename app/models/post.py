@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..extensions import db
 from ..languages import detect_language
@@ -62,7 +63,8 @@ class EditWindowClosed(PostError):
     status = 403
 
     def __init__(self, minutes: int):
-        super().__init__(_l("A post can be edited only within %(minutes)d minutes of publishing it.", minutes=minutes))
+        super().__init__(lazy_ngettext("A post can be edited only within %(num)d minute of publishing it.",
+                                       "A post can be edited only within %(num)d minutes of publishing it.", minutes))
 
 
 post_tags = sa.Table(
