@@ -7,8 +7,8 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 from ..extensions import db, limiter
 from ..models import Post, PostError, User, follows
-from ..richtext import is_tag, normalize_tag
 from ..ratelimits import setting, signed_in_person
+from ..richtext import is_tag, normalize_tag
 from . import bp
 from .auth import current_person, token_auth
 from .collections import CursorArgsSchema, cursor_page, cursor_page_of

@@ -1,7 +1,6 @@
 """One post: its page with the conversation and replies, replying, editing, deleting; tag timelines."""
 
 import re
-
 from typing import NoReturn
 
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
