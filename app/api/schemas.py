@@ -205,7 +205,7 @@ class PostSchema(Schema):
 
 class PostCreateSchema(Input):
     body = Body(MAX_POST_LENGTH)
-    in_reply_to = fields.Integer(validate=ID_RANGE, allow_none=True, metadata={
+    in_reply_to = fields.Integer(strict=True, validate=ID_RANGE, allow_none=True, metadata={
         "description": "The id of the post this one answers.",
     })
 
