@@ -81,6 +81,8 @@ def post(post_id: int):
 
 
 def render_post_page(post: Post, replies, after: int, form: PostForm | None, status: int = 200):
+    if form is not None:
+        form.submit.label.text = _("Reply")
     conversation = post.conversation()
     load_mentions([*conversation, post, *replies.items])
     return render_template(
