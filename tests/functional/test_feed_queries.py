@@ -150,6 +150,6 @@ def test_the_tag_timeline_reads_the_tag_index(app):
     else:
         rows = db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
         plan = "\n".join(row[-1] for row in rows)
-        assert "ix_post_tags_tag_post_id" in plan or "pk_post_tags" in plan or "sqlite_autoindex_post_tags" in plan, plan
+        assert any(name in plan for name in ("ix_post_tags_tag_post_id", "sqlite_autoindex_post_tags")), plan
     db.session.rollback()
     assert keyset_page(Post.tag_select("flask"), Post.id, 5).items == []

@@ -47,13 +47,13 @@ def test_a_reply_racing_the_deletion_of_its_post_is_refused_or_unlinked(app, mak
     for attempt in range(5):
         parent_id = make_post(anna, f"question {attempt}").id
 
-        def reply():
+        def reply(parent_id=parent_id):
             try:
                 Post.publish(db.session.get(User, ben.id), "an answer", in_reply_to=parent_id)
             except ReplyTargetMissing:
                 refused.append(True)
 
-        def delete():
+        def delete(parent_id=parent_id):
             db.session.get(Post, parent_id).delete()
 
         assert run_together(app, [reply, delete]) == []
