@@ -58,7 +58,7 @@ def conversation(username: str):
         abort(404)  # only its two people can see a conversation, and only once it exists
     form = MessageForm()
     if form.validate_on_submit():
-        message = Message.send(current_user, other, form.message.data)
+        message = Message.send(current_user, other, form.message.data, form.key.data or None)
         db.session.commit()
         if wants_json():  # the page's reply box (composer.js) stays where it is
             return {"id": message.id}, 201
