@@ -21,7 +21,16 @@ from .message import (
     MessageRefused,
 )
 from .notification import Notification
-from .post import MAX_POST_LENGTH, Post
+from .post import (
+    MAX_POST_LENGTH,
+    EditWindowClosed,
+    NotYourPost,
+    Post,
+    PostError,
+    PostGone,
+    ReplyTargetMissing,
+    post_tags,
+)
 from .task import TASK_PROGRESS, Task, TaskInProgress
 from .token import Token
 from .translation import PostTranslation
@@ -53,6 +62,12 @@ __all__ = [
     "MessageRefused",
     "Notification",
     "Post",
+    "PostError",
+    "PostGone",
+    "EditWindowClosed",
+    "NotYourPost",
+    "ReplyTargetMissing",
+    "post_tags",
     "PostTranslation",
     "TASK_PROGRESS",
     "Task",
