@@ -2,6 +2,16 @@
 
 from .activity import ACTIVITY_KINDS, FOLLOW, LIKE, MENTION, REPLY, REPOST, UNREAD_ACTIVITY_COUNT, Activity
 from .base import UTCDateTime, insert_or_ignore, upsert, utcnow
+from .block import (
+    Block,
+    Blocked,
+    Mute,
+    blocked_between,
+    blocked_ids_select,
+    has_blocked,
+    has_muted,
+    hidden_authors_select,
+)
 from .chat import (
     MAX_ROOM_MESSAGE_LENGTH,
     ChatError,
@@ -18,10 +28,12 @@ from .message import (
     Conversation,
     ConversationMember,
     Message,
+    MessageBlocked,
     MessageRefused,
 )
 from .notification import Notification
 from .post import MAX_POST_LENGTH, Post
+from .report import DISMISSED, MAX_REPORT_TEXT_LENGTH, POST_REMOVED, REPORT_REASONS, SUSPENDED, Report, ReportRefused
 from .task import TASK_PROGRESS, Task, TaskInProgress
 from .token import Token
 from .translation import PostTranslation
@@ -36,6 +48,22 @@ __all__ = [
     "REPOST",
     "UNREAD_ACTIVITY_COUNT",
     "Activity",
+    "Block",
+    "Blocked",
+    "DISMISSED",
+    "MAX_REPORT_TEXT_LENGTH",
+    "MessageBlocked",
+    "Mute",
+    "POST_REMOVED",
+    "REPORT_REASONS",
+    "Report",
+    "ReportRefused",
+    "SUSPENDED",
+    "blocked_between",
+    "blocked_ids_select",
+    "has_blocked",
+    "has_muted",
+    "hidden_authors_select",
     "MAX_ROOM_MESSAGE_LENGTH",
     "ChatError",
     "ChatRoom",

@@ -23,6 +23,7 @@ import sqlalchemy.orm as so
 from ..events import publish
 from ..extensions import db
 from .base import UTCDateTime, insert_or_ignore, utcnow
+from .block import blocked_between, lock_people
 from .notification import Notification
 from .user import User
 
@@ -31,7 +32,11 @@ UNREAD_MESSAGE_COUNT = "unread_message_count"
 
 
 class MessageRefused(ValueError):
-    """A message that cannot be sent: empty, too long, or to oneself."""
+    """A message that cannot be sent: empty, too long, to oneself, or across a block."""
+
+
+class MessageBlocked(MessageRefused):
+    """A message between two people one of whom has blocked the other."""
 
 
 class Conversation(db.Model):
@@ -216,6 +221,10 @@ class Message(db.Model):
         """Send ``body`` from ``sender`` to ``recipient``: store it, count it unread, notify the recipient."""
         if sender.id == recipient.id:
             raise MessageRefused("nobody can send a message to themselves")
+        # Locked first, so a block committed meanwhile is seen here, or waits for this message.
+        lock_people(sender.id, recipient.id)
+        if blocked_between(sender.id, recipient.id):
+            raise MessageBlocked("one of you has blocked the other")
         conversation = Conversation.ensure(sender, recipient)
         message = cls(conversation_id=conversation.id, sender_id=sender.id, recipient_id=recipient.id,
                       body=body.strip(), timestamp=utcnow())
