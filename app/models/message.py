@@ -23,7 +23,7 @@ import sqlalchemy.orm as so
 from ..events import publish
 from ..extensions import db
 from .base import UTCDateTime, insert_or_ignore, utcnow
-from .block import blocked_between, lock_people
+from .block import blocked_between
 from .notification import Notification
 from .user import User
 
@@ -221,8 +221,6 @@ class Message(db.Model):
         """Send ``body`` from ``sender`` to ``recipient``: store it, count it unread, notify the recipient."""
         if sender.id == recipient.id:
             raise MessageRefused("nobody can send a message to themselves")
-        # Locked first, so a block committed meanwhile is seen here, or waits for this message.
-        lock_people(sender.id, recipient.id)
         if blocked_between(sender.id, recipient.id):
             raise MessageBlocked("one of you has blocked the other")
         conversation = Conversation.ensure(sender, recipient)
@@ -251,6 +249,10 @@ class Message(db.Model):
             if side.conversation_id == conversation.id:
                 db.session.expire(side, ["last_message_at", "unread_count"])
         count = change_unread_message_count(recipient.id, +1)
+        # Asked again now that the recipient's row is locked: a block takes that lock too
+        # (app/blocking.py), so one that committed meanwhile is seen here, and a later one waits.
+        if blocked_between(sender.id, recipient.id):
+            raise MessageBlocked("one of you has blocked the other")
         Notification.replace(recipient.id, UNREAD_MESSAGE_COUNT, count)
         payload = message.to_dict(sender_name=sender.username, recipient_name=recipient.username)
         for person in (sender.id, recipient.id):
