@@ -57,9 +57,9 @@ def test_following_list_and_its_buttons(client, john, make_user):
     assert names(page) == ["john", "mary"]
     assert "2</strong> following" in page and "0</strong> followers" in page
     # john follows mary already: Unfollow for her, none for himself.
-    row = re.search(r'id="person-%d".*?</li>' % mary.id, page, re.S).group(0)
+    row = re.search(rf'id="person-{mary.id}".*?</li>', page, re.S).group(0)
     assert "/unfollow/mary" in row
-    row = re.search(r'id="person-%d".*?</li>' % john.id, page, re.S).group(0)
+    row = re.search(rf'id="person-{john.id}".*?</li>', page, re.S).group(0)
     assert "/follow/john" not in row and "/unfollow/john" not in row
     # A button comes back to the list.
     response = client.post("/unfollow/mary", data={"next": "/user/susan/following"})

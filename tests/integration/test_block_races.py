@@ -44,7 +44,7 @@ def test_a_follow_racing_a_block_never_survives_it_and_counters_stay_exact(app, 
 
 def test_a_message_racing_a_block_is_sent_before_it_or_refused(app, make_user):
     anna_id, ben_id = make_user("anna").id, make_user("ben").id
-    for round_number in range(ROUNDS):
+    for _ in range(ROUNDS):
         jobs = [lambda: Message.send(person(ben_id), person(anna_id), "hi") for _ in range(3)]
         jobs.append(lambda: blocking.block(person(anna_id), person(ben_id)))
         errors = run_together(app, jobs)
