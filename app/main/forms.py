@@ -2,13 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..accounts import CONTROL_CHARACTERS, MAX_ABOUT_ME_LENGTH
 from ..auth.forms import username_validators
 from ..languages import language_choices
-from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, User
+from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, User
 
 
 def strip_whitespace(value: str | None) -> str | None:
@@ -63,3 +63,17 @@ class MessageForm(FlaskForm):
         render_kw={"maxlength": False, "data-max-length": MAX_MESSAGE_LENGTH, "rows": 4},
     )
     submit = SubmitField(_l("Send"))
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        _l("Why are you reporting this?"), choices=list(REPORT_REASONS.items()),
+        validators=[DataRequired(_l("Choose a reason."))],
+    )
+    text = TextAreaField(
+        _l("Anything the admins should know (optional)"),
+        filters=[strip_whitespace],
+        validators=[Length(max=MAX_REPORT_TEXT_LENGTH), no_control_characters],
+        render_kw={"maxlength": False, "data-max-length": MAX_REPORT_TEXT_LENGTH, "rows": 3},
+    )
+    submit = SubmitField(_l("Send report"))
