@@ -34,6 +34,7 @@ def remove_post(admin: User, post: Post) -> bool:
 
     False when it was gone already (its author, or another admin, was quicker).
     """
+    db.session.execute(sa.delete(Report).where(Report.post_id == post.id))
     return post.delete()
 
 

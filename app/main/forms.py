@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..accounts import CONTROL_CHARACTERS, MAX_ABOUT_ME_LENGTH
@@ -67,7 +68,8 @@ class MessageForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     reason = RadioField(
-        _l("Why are you reporting this?"), choices=list(REPORT_REASONS.items()),
+        _l("Why are you reporting this?"),
+        choices=[SelectChoice(value, label) for value, label in REPORT_REASONS.items()],
         validators=[DataRequired(_l("Choose a reason."))],
     )
     text = TextAreaField(

@@ -33,7 +33,7 @@ from .message import (
 )
 from .notification import Notification
 from .post import MAX_POST_LENGTH, Post
-from .report import DISMISSED, MAX_REPORT_TEXT_LENGTH, POST_REMOVED, REPORT_REASONS, SUSPENDED, Report, ReportRefused
+from .report import DISMISSED, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, SUSPENDED, Report, ReportRefused
 from .task import TASK_PROGRESS, Task, TaskInProgress
 from .token import Token
 from .translation import PostTranslation
@@ -54,7 +54,6 @@ __all__ = [
     "MAX_REPORT_TEXT_LENGTH",
     "MessageBlocked",
     "Mute",
-    "POST_REMOVED",
     "REPORT_REASONS",
     "Report",
     "ReportRefused",

@@ -6,7 +6,7 @@ partial unique index on ``(reporter_id, user_id, coalesce(post_id, 0))`` over
 the unresolved rows, so a double click or two simultaneous requests leave one
 report (``Report.file`` inserts with ON CONFLICT DO NOTHING). An admin resolves
 reports by removing the post, suspending the person or dismissing them; a
-removed post takes its reports with it.
+deleted post takes its reports with it (by its author or by an admin).
 """
 
 import re
@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from .base import UTCDateTime, insert_or_ignore, utcnow
+from .post import Post
 from .user import User
 
 MAX_REPORT_TEXT_LENGTH = 500
@@ -30,7 +31,7 @@ REPORT_REASONS = {
     "impersonation": _l("Pretending to be someone else"),
     "other": _l("Something else"),
 }
-DISMISSED, POST_REMOVED, SUSPENDED = "dismissed", "post_removed", "suspended"
+DISMISSED, SUSPENDED = "dismissed", "suspended"
 # Control characters other than tab and line breaks.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -70,7 +71,7 @@ class Report(db.Model):
 
     reporter: so.Mapped[User] = so.relationship(foreign_keys=[reporter_id])
     user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
-    post: so.Mapped["Post | None"] = so.relationship()  # noqa: F821
+    post: so.Mapped[Post | None] = so.relationship()
 
     def __repr__(self) -> str:
         return f"<Report {self.id} by {self.reporter_id} about {self.user_id}/{self.post_id}>"
@@ -82,7 +83,7 @@ class Report(db.Model):
     @staticmethod
     def check(reason, text) -> tuple[str, str | None]:
         """The reason and the stripped text (None when empty), or ReportRefused."""
-        if reason not in REPORT_REASONS:
+        if not isinstance(reason, str) or reason not in REPORT_REASONS:
             raise ReportRefused(_l("Choose one of the reasons offered."))
         if text is not None and not isinstance(text, str):
             raise ReportRefused(_l("Write the details as text."))
@@ -110,7 +111,12 @@ class Report(db.Model):
         return (
             sa.select(Report)
             .options(so.joinedload(Report.reporter), so.joinedload(Report.user), so.joinedload(Report.post))
-            .where(Report.resolved_at.is_(None))
+            .where(
+                Report.resolved_at.is_(None),
+                # A deleted post's reports go with it (the foreign key cascades, and SQLite without
+                # enforced keys leaves them to this filter).
+                sa.or_(Report.post_id.is_(None), sa.exists().where(Post.id == Report.post_id)),
+            )
         )
 
     @staticmethod
