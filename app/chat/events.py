@@ -11,10 +11,11 @@ import functools
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, request
 from flask_babel import _
 from flask_login import current_user
-from flask_socketio import join_room, leave_room
+from flask_socketio import disconnect, join_room, leave_room
 
 from ..extensions import db, socketio
 from ..models import ChatError, ChatRoom, Message, MessageRefused, RoomMessage, User
@@ -52,6 +53,9 @@ def acknowledged(handler):
         person = connection(request.sid)
         if person is None:
             return {"ok": False, "error": _("Connect again: this socket is not signed in.")}
+        if is_suspended(person.user_id):  # suspended while connected: the socket ends here
+            disconnect()
+            return {"ok": False, "error": _("This account is suspended.")}
         try:
             return handler(person, data)
         except (Refused, InvalidEvent, ChatError, MessageRefused) as error:
@@ -59,6 +63,12 @@ def acknowledged(handler):
             return {"ok": False, "error": str(error)}
 
     return wrapper
+
+
+def is_suspended(user_id: int) -> bool:
+    """Whether the person was suspended (or their account deleted) since the socket connected."""
+    row = db.session.execute(sa.select(User.suspended_at).where(User.id == user_id)).first()
+    return row is None or row.suspended_at is not None
 
 
 @socketio.on("connect")

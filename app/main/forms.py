@@ -2,13 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..accounts import CONTROL_CHARACTERS, MAX_ABOUT_ME_LENGTH
 from ..auth.forms import username_validators
 from ..languages import language_choices
-from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, User
+from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, User
 from ..models.base import CLIENT_KEY_PATTERN
 
 
@@ -71,3 +72,18 @@ class MessageForm(FlaskForm):
     )
     key = client_key_field()
     submit = SubmitField(_l("Send"))
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        _l("Why are you reporting this?"),
+        choices=[SelectChoice(value, label) for value, label in REPORT_REASONS.items()],
+        validators=[DataRequired(_l("Choose a reason."))],
+    )
+    text = TextAreaField(
+        _l("Anything the admins should know (optional)"),
+        filters=[strip_whitespace],
+        validators=[Length(max=MAX_REPORT_TEXT_LENGTH), no_control_characters],
+        render_kw={"maxlength": False, "data-max-length": MAX_REPORT_TEXT_LENGTH, "rows": 3},
+    )
+    submit = SubmitField(_l("Send report"))

@@ -23,6 +23,7 @@ import sqlalchemy.orm as so
 from ..events import publish
 from ..extensions import db
 from .base import CLIENT_KEY_LENGTH, UTCDateTime, add_once, insert_or_ignore, utcnow
+from .block import blocked_between
 from .notification import Notification
 from .user import User
 
@@ -31,7 +32,11 @@ UNREAD_MESSAGE_COUNT = "unread_message_count"
 
 
 class MessageRefused(ValueError):
-    """A message that cannot be sent: empty, too long, or to oneself."""
+    """A message that cannot be sent: empty, too long, to oneself, or across a block."""
+
+
+class MessageBlocked(MessageRefused):
+    """A message between two people one of whom has blocked the other."""
 
 
 class Conversation(db.Model):
@@ -225,6 +230,8 @@ class Message(db.Model):
         """
         if sender.id == recipient.id:
             raise MessageRefused("nobody can send a message to themselves")
+        if blocked_between(sender.id, recipient.id):
+            raise MessageBlocked("one of you has blocked the other")
         conversation = Conversation.ensure(sender, recipient)
         message = cls(conversation_id=conversation.id, sender_id=sender.id, recipient_id=recipient.id,
                       body=body.strip(), timestamp=utcnow(), client_key=key)
@@ -255,6 +262,10 @@ class Message(db.Model):
             if side.conversation_id == conversation.id:
                 db.session.expire(side, ["last_message_at", "unread_count"])
         count = change_unread_message_count(recipient.id, +1)
+        # Asked again now that the recipient's row is locked: a block takes that lock too
+        # (app/blocking.py), so one that committed meanwhile is seen here, and a later one waits.
+        if blocked_between(sender.id, recipient.id):
+            raise MessageBlocked("one of you has blocked the other")
         Notification.replace(recipient.id, UNREAD_MESSAGE_COUNT, count)
         payload = message.to_dict(sender_name=sender.username, recipient_name=recipient.username)
         for person in (sender.id, recipient.id):

@@ -295,8 +295,9 @@ def test_conversation_query_count(client, john, make_user, send, count_queries):
     fresh_session()
     with count_queries() as statements:
         assert client.get("/messages/susan").status_code == 200
-    # The signed-in person, the other person, your side of the conversation, the messages.
-    assert len(statements) == 4
+    # The signed-in person, the other person, your side of the conversation, the messages,
+    # and whether either blocked the other (the composer or the reason why not).
+    assert len(statements) == 5
 
 
 # -- privacy ---------------------------------------------------------------------------------
