@@ -6,7 +6,7 @@ from flask import abort, url_for
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from ..extensions import db, limiter
-from ..models import Post, PostError, User, follows
+from ..models import Post, PostError, User, blocked_between, follows, hidden_authors_select
 from ..ratelimits import setting, signed_in_person
 from ..richtext import is_tag, normalize_tag
 from . import bp
@@ -113,8 +113,9 @@ def delete_post(id: int):
 @response(post_page)
 @other_responses(documented(400))
 def get_posts(args: dict):
-    """Everyone's posts (explore), newest first, paged by id"""
-    return cursor_page(Post.explore_select(), Post.id, args, "api.get_posts")
+    """Everyone's posts (explore) but those of people you blocked, muted or are blocked by, newest first, paged by id"""
+    select = Post.explore_select().where(Post.user_id.not_in(hidden_authors_select(current_person().id)))
+    return cursor_page(select, Post.id, args, "api.get_posts")
 
 
 @bp.route("/timeline", methods=["GET"])
@@ -136,6 +137,9 @@ def get_timeline(args: dict):
 @response(post_page)
 @other_responses(documented(400, 404))
 def get_user_posts(args: dict, id: int):
-    """One person's posts, newest first, paged by id"""
+    """One person's posts, newest first, paged by id (none across a block)"""
     author = find_or_404(User, id)
-    return cursor_page(Post.by_author_select(author), Post.id, args, "api.get_user_posts", id=id)
+    select = Post.by_author_select(author)
+    if blocked_between(current_person().id, author.id):
+        select = select.where(sa.false())
+    return cursor_page(select, Post.id, args, "api.get_user_posts", id=id)

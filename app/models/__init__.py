@@ -2,6 +2,16 @@
 
 from .activity import ACTIVITY_KINDS, FOLLOW, LIKE, MENTION, REPLY, REPOST, UNREAD_ACTIVITY_COUNT, Activity
 from .base import UTCDateTime, insert_or_ignore, upsert, utcnow
+from .block import (
+    Block,
+    Blocked,
+    Mute,
+    blocked_between,
+    blocked_ids_select,
+    has_blocked,
+    has_muted,
+    hidden_authors_select,
+)
 from .chat import (
     MAX_ROOM_MESSAGE_LENGTH,
     ChatError,
@@ -18,6 +28,7 @@ from .message import (
     Conversation,
     ConversationMember,
     Message,
+    MessageBlocked,
     MessageRefused,
 )
 from .notification import Notification
@@ -31,6 +42,7 @@ from .post import (
     ReplyTargetMissing,
     post_tags,
 )
+from .report import DISMISSED, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, SUSPENDED, Report, ReportRefused
 from .task import TASK_PROGRESS, Task, TaskInProgress
 from .token import Token
 from .translation import PostTranslation
@@ -45,6 +57,21 @@ __all__ = [
     "REPOST",
     "UNREAD_ACTIVITY_COUNT",
     "Activity",
+    "Block",
+    "Blocked",
+    "DISMISSED",
+    "MAX_REPORT_TEXT_LENGTH",
+    "MessageBlocked",
+    "Mute",
+    "REPORT_REASONS",
+    "Report",
+    "ReportRefused",
+    "SUSPENDED",
+    "blocked_between",
+    "blocked_ids_select",
+    "has_blocked",
+    "has_muted",
+    "hidden_authors_select",
     "MAX_ROOM_MESSAGE_LENGTH",
     "ChatError",
     "ChatRoom",

@@ -44,7 +44,7 @@ PUBLIC_ROUTES = {("main.index", "GET", "/")}
 
 # A value for each URL parameter, matching the people the ``people`` fixture creates.
 URL_VALUES = {"username": "susan", "recipient": "susan", "room": "general", "token": "not-a-token", "user_id": 1,
-              "id": 1, "filename": "css/site.css", "post_id": 1, "tag": "flask"}
+              "id": 1, "filename": "css/site.css", "post_id": 1, "tag": "flask", "report_id": 1}
 # Where one endpoint needs another value than URL_VALUES gives.
 ENDPOINT_VALUES = {"bootstrap.static": {"filename": "css/bootstrap.min.css"}}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -86,6 +86,7 @@ def people(make_user):
     make_user("mary", about_me="mary's words")
     Message.send(susan, john, SECRET)
     Post.publish(john, "john's post about #flask")
+    susan.follow(john)  # an item of john's notifications page
     db.session.commit()
     return john
 
@@ -170,6 +171,10 @@ MATRIX = [
     ("GET", "/post/1/delete", None, 200, 403, None),
     ("POST", "/post/1/delete", {}, 302, 403, None),
     ("POST", "/post/1/reply", {"post": "a reply"}, 302, 302, None),  # anyone signed in may reply
+    ("GET", "/notifications/all", None, 200, 200, "susan followed you"),
+    ("GET", "/settings/blocked", None, 200, 200, None),
+    ("POST", "/block/susan", None, 302, 302, None),  # each blocks for themselves
+    ("GET", "/admin/reports", None, 403, 403, None),  # neither is an admin
     ("GET", "/auth/change_password", None, 200, 200, None),
     ("POST", "/auth/change_password", {"current_password": PASSWORD, "password": "a new password",
                                        "password2": "a new password"}, 302, 302, None),  # each changes their own

@@ -38,6 +38,8 @@ MATRIX = [
     ("POST", "/api/conversations/{susan}/messages", {"body": "hello susan"}, 201, 201, None),
     ("POST", "/api/conversations/{susan}/read", None, 204, 404, None),
     ("GET", "/api/notifications", None, 200, 200, None),
+    ("GET", "/api/activity", None, 200, 200, "susan"),
+    ("POST", "/api/activity/read", {"up_to": 2147483647}, 200, 200, None),
     ("GET", "/api/search?q=secret", None, 200, 200, None),
     ("POST", "/api/tasks", {"name": "export_posts"}, 202, 202, None),
     ("GET", "/api/tasks/{task}", None, 200, 404, "johns export"),
@@ -50,6 +52,7 @@ MATRIX = [
 def people(make_user, bearer):
     john, susan, mary = make_user("john", email=JOHNS_EMAIL), make_user("susan"), make_user("mary")
     john.follow(susan)
+    susan.follow(john)  # an activity item only john may read
     Message.send(susan, john, SECRET)
     post = Post.publish(john, "john's post #flask")
     task = Task(id=Task.new_id(), name="export_posts", description="johns export", user_id=john.id, complete=True)
@@ -68,6 +71,7 @@ def johns_state() -> tuple:
         sorted(db.session.scalars(sa.select(Post.body).where(Post.user_id == john.id))),
         sorted(db.session.scalars(sa.select(follows.c.followed_id).where(follows.c.follower_id == john.id))),
         db.session.scalar(sa.select(sa.func.count()).select_from(Token).where(Token.user_id == john.id)),
+        john.activity_read_id,
     )
 
 
