@@ -69,6 +69,8 @@ class Config:
     LOG_DIR = os.environ.get("LOG_DIR") or os.path.join(basedir, "logs")
 
     POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
+    # Seconds after publishing during which its author may edit a post.
+    POST_EDIT_WINDOW = int(os.environ.get("POST_EDIT_WINDOW") or 900)
     LANGUAGES = as_list(os.environ.get("LANGUAGES")) or ["en", "es", "de"]
     # Translation of posts: Microsoft Translator when its key is set, else
     # LibreTranslate when its URL is set, else off.

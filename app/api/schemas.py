@@ -171,6 +171,19 @@ class AuthorSchema(Schema):
 class PostLinksSchema(Schema):
     self = fields.String(required=True)
     author = fields.String(required=True)
+    page = fields.String(required=True, metadata={"description": "The post's page on the site."})
+    replies = fields.String(required=True, metadata={"description": "Its replies, oldest first."})
+    in_reply_to = fields.String(required=True, allow_none=True, metadata={"description": "The post it answers."})
+
+
+def post_links(post) -> dict:
+    return {
+        "self": url_for("api.get_post", id=post.id),
+        "author": url_for("api.get_user", id=post.user_id),
+        "page": url_for("main.post", post_id=post.id),
+        "replies": url_for("api.get_post_replies", id=post.id),
+        "in_reply_to": url_for("api.get_post", id=post.in_reply_to_id) if post.in_reply_to_id else None,
+    }
 
 
 class PostSchema(Schema):
@@ -179,12 +192,25 @@ class PostSchema(Schema):
     timestamp = fields.DateTime(required=True)
     language = fields.String(required=True, allow_none=True, metadata={"description": "Detected; null when unsure."})
     author = fields.Nested(AuthorSchema, required=True)
-    links = Computed(PostLinksSchema, lambda post: {
-        "self": url_for("api.get_post", id=post.id), "author": url_for("api.get_user", id=post.user_id),
-    }, data_key="_links", required=True)
+    in_reply_to = fields.Integer(required=True, allow_none=True, attribute="in_reply_to_id", metadata={
+        "description": "The id of the post it answers; null for a post that answers nothing, or a deleted post.",
+    })
+    is_reply = fields.Boolean(required=True, metadata={
+        "description": "Whether it was published as a reply (true with a null `in_reply_to`: its post was deleted).",
+    })
+    reply_count = fields.Integer(required=True)
+    edited_at = fields.DateTime(required=True, allow_none=True, metadata={"description": "Null when never edited."})
+    links = Computed(PostLinksSchema, post_links, data_key="_links", required=True)
 
 
 class PostCreateSchema(Input):
+    body = Body(MAX_POST_LENGTH)
+    in_reply_to = fields.Integer(strict=True, validate=ID_RANGE, allow_none=True, metadata={
+        "description": "The id of the post this one answers.",
+    })
+
+
+class PostUpdateSchema(Input):
     body = Body(MAX_POST_LENGTH)
 
 

@@ -98,7 +98,7 @@ def on_disconnect(*reason):
 @socketio.on("send_message")
 @acknowledged
 def on_send_message(person: Connection, data: Any) -> dict:
-    """Send a private message ``{recipient, body}``; both people's sockets receive ``message``."""
+    """Send a private message ``{recipient, body, key?}``; both people's sockets receive ``message``."""
     fields = load_event(SendMessageSchema(), data)
     recipient = User.find_by_username(fields["recipient"])
     if recipient is None:
@@ -106,7 +106,7 @@ def on_send_message(person: Connection, data: Any) -> dict:
     body = check_message_body(fields["body"], MAX_MESSAGE_LENGTH)
     check_rate(person)
     sender = db.session.get(User, person.user_id)
-    message = Message.send(sender, recipient, body)
+    message = Message.send(sender, recipient, body, fields["key"])
     db.session.commit()
     return {"ok": True, "message": message.to_dict(sender_name=sender.username, recipient_name=recipient.username)}
 
@@ -143,14 +143,14 @@ def on_leave(person: Connection, data: Any) -> dict:
 @socketio.on("room_message")
 @acknowledged
 def on_room_message(person: Connection, data: Any) -> dict:
-    """Say ``body`` in a room this socket joined; everyone in it receives ``room_message``."""
+    """Say ``{room, body, key?}`` in a room this socket joined; everyone in it receives ``room_message``."""
     fields = load_event(RoomMessageSchema(), data)
     room = find_room(fields["room"])
     if room.id not in person.rooms:
         raise Refused(_("Join the room before writing in it."))
     body = check_message_body(fields["body"])
     check_rate(person)
-    message = room.post(db.session.get(User, person.user_id), body)
+    message = room.post(db.session.get(User, person.user_id), body, fields["key"])
     db.session.commit()
     return {"ok": True, "message": message.to_dict(room_name=room.name, sender_name=person.username)}
 

@@ -68,7 +68,7 @@ def conversation(username: str):
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            message = Message.send(current_user, other, form.message.data)
+            message = Message.send(current_user, other, form.message.data, form.key.data or None)
         except MessageBlocked:
             db.session.rollback()
             if wants_json():

@@ -32,7 +32,16 @@ from .message import (
     MessageRefused,
 )
 from .notification import Notification
-from .post import MAX_POST_LENGTH, Post
+from .post import (
+    MAX_POST_LENGTH,
+    EditWindowClosed,
+    NotYourPost,
+    Post,
+    PostError,
+    PostGone,
+    ReplyTargetMissing,
+    post_tags,
+)
 from .report import DISMISSED, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, SUSPENDED, Report, ReportRefused
 from .task import TASK_PROGRESS, Task, TaskInProgress
 from .token import Token
@@ -80,6 +89,12 @@ __all__ = [
     "MessageRefused",
     "Notification",
     "Post",
+    "PostError",
+    "PostGone",
+    "EditWindowClosed",
+    "NotYourPost",
+    "ReplyTargetMissing",
+    "post_tags",
     "PostTranslation",
     "TASK_PROGRESS",
     "Task",

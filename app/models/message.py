@@ -22,7 +22,7 @@ import sqlalchemy.orm as so
 
 from ..events import publish
 from ..extensions import db
-from .base import UTCDateTime, insert_or_ignore, utcnow
+from .base import CLIENT_KEY_LENGTH, UTCDateTime, add_once, insert_or_ignore, utcnow
 from .block import blocked_between
 from .notification import Notification
 from .user import User
@@ -193,6 +193,9 @@ class Message(db.Model):
         # A conversation's history, paged by id.
         sa.Index("ix_messages_conversation_id_id", "conversation_id", "id"),
         sa.CheckConstraint(f"length(body) <= {MAX_MESSAGE_LENGTH}", name="body_length"),
+        # A retried send (same conversation, sender and client key) is stored once.
+        sa.Index("uq_messages_conversation_id_sender_id_client_key", "conversation_id", "sender_id", "client_key",
+                 unique=True),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -201,6 +204,8 @@ class Message(db.Model):
     recipient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The sender's client's name for this message (CLIENT_KEY_PATTERN), or None.
+    client_key: so.Mapped[str | None] = so.mapped_column(sa.String(CLIENT_KEY_LENGTH))
 
     sender: so.Mapped[User] = so.relationship(foreign_keys=[sender_id])
     recipient: so.Mapped[User] = so.relationship(foreign_keys=[recipient_id])
@@ -217,15 +222,23 @@ class Message(db.Model):
         return body
 
     @classmethod
-    def send(cls, sender: User, recipient: User, body: str) -> "Message":
-        """Send ``body`` from ``sender`` to ``recipient``: store it, count it unread, notify the recipient."""
+    def send(cls, sender: User, recipient: User, body: str, key: str | None = None) -> "Message":
+        """Send ``body`` from ``sender`` to ``recipient``: store it, count it unread, notify the recipient.
+
+        With a client ``key``, a message the sender already sent under that key is
+        returned as it is, and nothing is stored, counted or announced again.
+        """
         if sender.id == recipient.id:
             raise MessageRefused("nobody can send a message to themselves")
         if blocked_between(sender.id, recipient.id):
             raise MessageBlocked("one of you has blocked the other")
         conversation = Conversation.ensure(sender, recipient)
         message = cls(conversation_id=conversation.id, sender_id=sender.id, recipient_id=recipient.id,
-                      body=body.strip(), timestamp=utcnow())
+                      body=body.strip(), timestamp=utcnow(), client_key=key)
+        if key is not None:
+            message, new = add_once(message, lambda: Message.sent_with_key(conversation.id, sender.id, key))
+            if not new:
+                return message
         db.session.add(message)
         db.session.flush()
         db.session.execute(
@@ -258,6 +271,14 @@ class Message(db.Model):
         for person in (sender.id, recipient.id):
             publish("message", payload, user_id=person)
         return message
+
+    @staticmethod
+    def sent_with_key(conversation_id: int, sender_id: int, key: str) -> "Message | None":
+        """The message ``sender_id`` sent in the conversation under the client key ``key``, if any."""
+        return db.session.scalar(
+            sa.select(Message).where(Message.conversation_id == conversation_id, Message.sender_id == sender_id,
+                                     Message.client_key == key)
+        )
 
     def to_dict(self, sender_name: str | None = None, recipient_name: str | None = None) -> dict:
         """The ``message`` event's payload: ``{id, sender, recipient, body, timestamp}``."""

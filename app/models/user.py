@@ -93,6 +93,13 @@ class User(UserMixin, SearchableMixin, db.Model):
         return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
 
     @staticmethod
+    def usernames_among(names: set[str]) -> list[str]:
+        """The usernames, as spelt, of the people whose lower-case name is in ``names`` (one query)."""
+        if not names:
+            return []
+        return list(db.session.scalars(sa.select(User.username).where(sa.func.lower(User.username).in_(sorted(names)))))
+
+    @staticmethod
     def find_by_email(email: str) -> "User | None":
         """The person with this e-mail address, whatever its letter case."""
         return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))

@@ -26,7 +26,10 @@ MATRIX = [
     ("POST", "/api/posts", {"body": "my own post"}, 201, 201, None),
     ("GET", "/api/posts", None, 200, 200, None),
     ("GET", "/api/posts/{post}", None, 200, 200, None),
+    ("PUT", "/api/posts/{post}", {"body": "edited #flask"}, 200, 403, None),
     ("DELETE", "/api/posts/{post}", None, 204, 403, None),
+    ("GET", "/api/posts/{post}/replies", None, 200, 200, None),
+    ("GET", "/api/tags/{tag}/posts", None, 200, 200, None),
     ("GET", "/api/timeline", None, 200, 200, None),
     ("POST", "/api/me/following/{mary}", None, 204, 422, None),
     ("DELETE", "/api/me/following/{susan}", None, 204, 409, None),
@@ -51,11 +54,11 @@ def people(make_user, bearer):
     john.follow(susan)
     susan.follow(john)  # an activity item only john may read
     Message.send(susan, john, SECRET)
-    post = Post.publish(john, "john's post")
+    post = Post.publish(john, "john's post #flask")
     task = Task(id=Task.new_id(), name="export_posts", description="johns export", user_id=john.id, complete=True)
     db.session.add(task)
     db.session.commit()
-    ids = {"john": john.id, "susan": susan.id, "mary": mary.id, "post": post.id, "task": task.id}
+    ids = {"john": john.id, "susan": susan.id, "mary": mary.id, "post": post.id, "task": task.id, "tag": "flask"}
     return ids, {"john": bearer(john, "laptop"), "mary": bearer(mary, "laptop")}
 
 
@@ -79,7 +82,7 @@ def basic(username: str) -> dict[str, str]:
 def test_the_matrix_covers_every_api_endpoint_that_needs_a_login(app):
     covered = {(method, url.split("?")[0].replace("{john}", "{id}").replace("{post}", "{id}").replace("{susan}", "{id}")
                 .replace("{mary}", "{id}").replace("{task}", "{id}")) for method, url, *_ in MATRIX}
-    needs_login = {(method, rule.rule.replace("<int:id>", "{id}").replace("<id>", "{id}"))
+    needs_login = {(method, rule.rule.replace("<int:id>", "{id}").replace("<id>", "{id}").replace("<tag>", "{tag}"))
                    for rule in app.url_map.iter_rules()
                    if rule.endpoint.startswith("api.") and rule.endpoint not in
                    {"api.get_version", "api.get_health", "api.create_user"}
