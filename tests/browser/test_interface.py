@@ -314,7 +314,7 @@ def test_the_notifications_badge_goes_up_live_and_down_on_the_page(live_server, 
     page.locator(".topbar-bell").click()
     expect(page).to_have_url(f"{base}/notifications/all")
     expect(page.locator(".activity-item").first).to_have_class(re.compile(r"activity-unread"))
-    expect(page.locator(".activity-item").first).to_contain_text("lena followed you")
+    expect(page.locator(".activity-item").first).to_contain_text("lena and maria followed you")
     expect(page.locator(".topbar-bell .activity-count")).to_be_hidden()
     live_server.screenshot(page, "notifications-badge-phone-light")
     page.reload()
