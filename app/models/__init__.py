@@ -39,6 +39,7 @@ from .post import (
     Post,
     PostError,
     PostGone,
+    ReplyBlocked,
     ReplyTargetMissing,
     post_tags,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "PostGone",
     "EditWindowClosed",
     "NotYourPost",
+    "ReplyBlocked",
     "ReplyTargetMissing",
     "post_tags",
     "PostTranslation",
