@@ -43,6 +43,10 @@ class Config:
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL's JIT compilation, off for the app's connections unless this is set: it pays
+    # only for long analytical queries, and costs milliseconds on short ones whose row
+    # estimates are off (docs/architecture.md, "Database").
+    DATABASE_JIT = as_bool(os.environ.get("DATABASE_JIT"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)

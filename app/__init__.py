@@ -82,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension object to this app."""
     from . import jobs, models, outbox, realtime  # noqa: F401  (models for Flask-Migrate; the outbox's session listeners)
 
+    configure_database_connections(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login.init_app(app)
@@ -100,6 +101,22 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)
     limiter.init_app(app)
     realtime.init_app(app)
+
+
+def configure_database_connections(app: Flask) -> None:
+    """On PostgreSQL, open every connection with JIT compilation off unless DATABASE_JIT is set.
+
+    The app's statements are short index lookups; JIT compilation, which PostgreSQL starts
+    when a plan's estimated cost is high (as it is with missing or stale statistics), can cost
+    more than the query itself (docs/architecture.md).
+    """
+    if app.config.get("DATABASE_JIT") or not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_language_helpers(app: Flask) -> None:

@@ -18,7 +18,7 @@ from ..translate import TranslationError, TranslationTimeout, TranslationUnavail
 from ..web import is_safe_next, save_account
 from . import bp
 from .forms import EditProfileForm, EmptyForm, PostForm
-from .helpers import find_user_or_404, page_number
+from .helpers import find_user_or_404, page_number, post_page
 from .identicon import identicon_svg
 
 AVATAR_SIZES = range(16, 513)
@@ -58,16 +58,16 @@ def front_page() -> str:
 
 @bp.route("/explore")
 def explore():
-    """Everyone's posts, newest first."""
-    page = paginate(Post.explore_select(), page_number(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("main/index.html", title=_("Explore"), page=page, endpoint="main.explore")
+    """Everyone's posts, newest first; ``?before=``/``?after=`` a post id for older/newer pages."""
+    return render_template("main/index.html", title=_("Explore"), page=post_page(Post.explore_select()),
+                           endpoint="main.explore")
 
 
 @bp.route("/user/<username>")
 def user(username: str):
-    """A person's profile and posts (visitors may read them too)."""
+    """A person's profile and posts (visitors may read them too), paged like Explore."""
     user = find_user_or_404(username)
-    page = paginate(Post.by_author_select(user), page_number(), current_app.config["POSTS_PER_PAGE"])
+    page = post_page(Post.by_author_select(user))
     is_following = current_user.is_authenticated and user.id != current_user.id and current_user.is_following(user)
     return render_template(
         "main/user.html", title=user.username, user=user, page=page, is_following=is_following, form=EmptyForm()

@@ -1,6 +1,6 @@
 """The data model, one module per domain."""
 
-from .base import UTCDateTime, insert_or_ignore, upsert, utcnow
+from .base import UTCDateTime, insert_or_ignore, upsert, utcnow, vacuum_analyze
 from .chat import (
     MAX_ROOM_MESSAGE_LENGTH,
     ChatError,
@@ -55,4 +55,5 @@ __all__ = [
     "insert_or_ignore",
     "upsert",
     "utcnow",
+    "vacuum_analyze",
 ]
