@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
-from . import search
+from . import rendering, search
 from .extensions import apifairy, babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
 from .languages import get_locale, language_choices, moment_locale_file, same_language
 
@@ -29,6 +29,7 @@ class ConfigurationError(RuntimeError):
 def create_app(config_class: type = Config) -> Flask:
     """Build the application: config, extensions, blueprints, request hooks, CLI, logging."""
     app = Flask(__name__)
+    app.jinja_environment = rendering.Environment
     app.config.from_object(config_class)
     check_secret_key(app)
     check_public_address(app)
@@ -94,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     moment.init_app(app)
     babel.init_app(app, locale_selector=get_locale)
     register_language_helpers(app)
+    rendering.init_app(app)  # after Flask-Babel, whose date filters it wraps
     bootstrap.init_app(app)
     csrf.init_app(app)
     apifairy.init_app(app)
