@@ -27,11 +27,19 @@ For each size (1,000,000 posts, then 100,000) it:
    the markers, the rest of the page is left alone), and the raw figures to
    bench/results/load.json.
 
-Settings: BENCH_DATABASE_URL (the 1,000,000-post database, default microblog_bench_1m on the
-local server; another size N uses the same name ending `_<N/1000>k`, microblog_bench_100k), BENCH_SIZES (e.g. `1000000` to skip the second size), BENCH_DURATION
-(seconds per endpoint, default 10), BENCH_WORKERS, BENCH_THREADS (default: gunicorn.conf.py's),
-BENCH_WORKER_CLASS (e.g. `sync`), BENCH_PORT (default 5712), BENCH_ONLY (comma-separated
-endpoint names), BENCH_NO_WRITE=1 (print, do not touch docs/).
+Settings (environment):
+
+- BENCH_DATABASE_URL: the 1,000,000-post database (default microblog_bench_1m on the local
+  server as postgres); another size N uses the name ending in `_<N/1000>k` (microblog_bench_100k);
+- BENCH_SIZES: the sizes, default `1000000,100000`;
+- BENCH_DURATION: seconds of wrk per endpoint, default 10;
+- BENCH_WORKERS (default 4), BENCH_THREADS (default gunicorn.conf.py's), BENCH_WORKER_CLASS
+  (e.g. `sync`), BENCH_PORT (default 5712);
+- BENCH_ONLY: comma-separated endpoint names to measure; BENCH_NO_WRITE=1: print, leave docs/ alone.
+
+Besides requests/s and latency, each row has the CPU time per request of the gunicorn workers
+and of the PostgreSQL backends serving them (from /proc, same host): on a shared machine the
+rates move with everyone else's load, the CPU cost of a request much less.
 """
 
 import json
@@ -85,6 +93,8 @@ class Run:
     p99_ms: float
     errors: int
     load: str  # /proc/loadavg's 1, 5 and 15 minute averages just before the run
+    app_cpu_ms: float  # CPU time of the gunicorn workers per request (user + system)
+    database_cpu_ms: float  # CPU time of the PostgreSQL backends serving them, per request
 
 
 def database_for(size: int) -> str:
@@ -276,8 +286,8 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def wrk(url: str, headers: list[str], seconds: int) -> tuple[float, float, float, int]:
-    """Requests/s, p50 and p99 in ms, and the count of non-2xx/3xx answers and socket errors."""
+def wrk(url: str, headers: list[str], seconds: int) -> tuple[float, float, float, int, int]:
+    """Requests/s, p50 and p99 in ms, the count of non-2xx/3xx answers and socket errors, and of requests."""
     command = [*WRK, f"-d{seconds}s", *[part for header in headers for part in ("-H", header)], url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -288,7 +298,37 @@ def wrk(url: str, headers: list[str], seconds: int) -> tuple[float, float, float
         errors += sum(int(n) for n in socket_errors.groups())
     if 50 not in percentiles or 99 not in percentiles:
         raise RuntimeError(f"wrk gave no latency distribution:\n{output}")
-    return rate, percentiles[50], percentiles[99], errors
+    return rate, percentiles[50], percentiles[99], errors, int(re.search(r"(\d+) requests in", output).group(1))
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (all their threads), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def worker_pids(server: "Server") -> list[int]:
+    master = server.process.pid
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def backend_pids(database_url: str | None) -> list[int]:
+    """The PostgreSQL server processes connected to the benchmark's database (same host)."""
+    if database_url is None:
+        return []
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.scalars(sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")))
+    finally:
+        engine.dispose()
 
 
 def milliseconds(value: str) -> float:
@@ -296,20 +336,25 @@ def milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def measure(size: int, name: str, url: str, headers: list[str]) -> Run:
+def measure(size: int, name: str, url: str, headers: list[str], server: "Server",
+            database_url: str | None = None) -> Run:
     wrk(url, headers, WARM_UP)
+    workers, backends = worker_pids(server), backend_pids(database_url)
     load = load_average()
-    rate, p50, p99, errors = wrk(url, headers, DURATION)
-    run = Run(size, name, url.split(str(PORT), 1)[-1], rate, p50, p99, errors, load)
-    print(f"  {name:45} {rate:8.0f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  load {load}"
-          + (f"  ERRORS {errors}" if errors else ""), flush=True)
+    app_cpu, database_cpu = cpu_seconds(workers), cpu_seconds(backends)
+    rate, p50, p99, errors, count = wrk(url, headers, DURATION)
+    app_cpu = (cpu_seconds(workers) - app_cpu) * 1000 / count
+    database_cpu = max(0.0, cpu_seconds(backends) - database_cpu) * 1000 / count  # 0 if a backend left
+    run = Run(size, name, url.split(str(PORT), 1)[-1], rate, p50, p99, errors, load, app_cpu, database_cpu)
+    print(f"  {name:45} {rate:8.0f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  CPU app {app_cpu:5.2f} ms"
+          f" db {database_cpu:5.2f} ms  load {load}" + (f"  ERRORS {errors}" if errors else ""), flush=True)
     return run
 
 
 def measure_minimal(size: int, database_url: str, label: str) -> Run:
     server = Server("bench.minimal_app:app", database_url, "minimal")
     try:
-        return measure(size, f"minimal Flask app ({label})", f"{server.base}/", [])
+        return measure(size, f"minimal Flask app ({label})", f"{server.base}/", [], server)
     finally:
         server.stop()
 
@@ -332,7 +377,7 @@ def measure_size(size: int) -> tuple[list[Run], Targets]:
                                  allow_redirects=False)
             if check.status_code != 200:
                 raise RuntimeError(f"{path} answered {check.status_code}: {check.text[:300]}")
-            runs.append(measure(size, name, server.base + path, headers))
+            runs.append(measure(size, name, server.base + path, headers, server, database_url))
     finally:
         server.stop()
     runs.append(measure_minimal(size, database_url, "after"))
@@ -371,12 +416,14 @@ def table(runs: list[Run]) -> str:
     for size in sizes:
         baseline = minimal_rate(runs, size)
         lines += [f"**{size:,} posts** (minimal app: {baseline:,.0f} req/s, the mean of the runs before and after)",
-                  "", "| endpoint | requests/s | p50 ms | p99 ms | ratio to the minimal app | load average before |",
-                  "|---|---:|---:|---:|---:|---|"]
+                  "", "| endpoint | requests/s | p50 ms | p99 ms | ratio to the minimal app | CPU ms/request: app |"
+                  " PostgreSQL | load average before |",
+                  "|---|---:|---:|---:|---:|---:|---:|---|"]
         for run in (run for run in runs if run.size == size):
             errors = f" ({run.errors} errors)" if run.errors else ""
             lines.append(f"| `{run.name}`{errors} | {run.requests_per_second:,.0f} | {run.p50_ms:.1f} | "
-                         f"{run.p99_ms:.1f} | {run.requests_per_second / baseline:.3f} | {run.load} |")
+                         f"{run.p99_ms:.1f} | {run.requests_per_second / baseline:.3f} | {run.app_cpu_ms:.2f} | "
+                         f"{run.database_cpu_ms:.2f} | {run.load} |")
         lines.append("")
     if len(sizes) == 2:
         big, small = sizes

@@ -1,4 +1,7 @@
-"""The app's PostgreSQL connections run with JIT compilation off unless DATABASE_JIT is set."""
+"""The app's PostgreSQL connections: JIT compilation off unless DATABASE_JIT is set; pooled ones
+checked before use only after DATABASE_PING_AFTER idle seconds."""
+
+import time
 
 import sqlalchemy as sa
 
@@ -41,3 +44,57 @@ def test_jit_option_joins_the_other_connection_options():
     # Neither the settings given nor the defaults are changed in place.
     assert options["connect_args"]["options"] == "-c statement_timeout=5000"
     assert "connect_args" not in Config.SQLALCHEMY_ENGINE_OPTIONS
+
+
+def backend_pid() -> int:
+    pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+    db.session.remove()  # back to the pool, as at the end of a request
+    return pid
+
+
+def terminate(database_url: str, pid: int) -> None:
+    admin = sa.create_engine(database_url)
+    try:
+        with admin.connect() as connection:
+            assert connection.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        admin.dispose()
+
+
+def test_a_connection_idle_long_enough_is_checked_and_replaced_if_dropped(database_url):
+    if not database_url.startswith("postgresql"):
+        return
+    app = create_app(config_for(database_url, DATABASE_PING_AFTER=0.2))
+    with app.app_context():
+        try:
+            first = backend_pid()
+            terminate(database_url, first)
+            time.sleep(0.3)
+            # The pool checks the idle connection, finds it dropped and opens another: no error.
+            assert backend_pid() != first
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_connection_used_a_moment_ago_is_not_checked(database_url, monkeypatch):
+    if not database_url.startswith("postgresql"):
+        return
+    app = create_app(config_for(database_url, DATABASE_PING_AFTER=60))
+    with app.app_context():
+        pings = []
+        original = db.engine.dialect.do_ping
+        monkeypatch.setattr(db.engine.dialect, "do_ping", lambda connection: pings.append(1) or original(connection))
+        try:
+            first = backend_pid()
+            assert [backend_pid() for _ in range(3)] == [first] * 3
+            assert pings == []
+            assert "pool_pre_ping" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_ping_after_zero_checks_every_checkout():
+    app = create_app(config_for("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", DATABASE_PING_AFTER=0))
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
