@@ -57,7 +57,8 @@ def init_app(app: Flask) -> None:
     """Give the templates the remembering ``url_for``, date filters and gettext, and the time helpers."""
     app.extensions["url_cache"] = {}
     app.extensions["date_cache"] = {}
-    app.jinja_env.globals.update(url_for=cached_url_for, time_ago=time_ago, time_of_day=time_of_day)
+    app.jinja_env.globals.update(url_for=cached_url_for, time_ago=time_ago, time_of_day=time_of_day,
+                                 current_locale=current_locale)
     app.jinja_env.filters["datetimeformat"] = cached_datetimeformat
     app.jinja_env.filters["timeformat"] = cached_timeformat
     app.jinja_env.install_gettext_callables(
@@ -134,8 +135,32 @@ def cached_timeformat(value: datetime, format: str | None = None, rebase: bool =
     return formatted(flask_babel.format_time, "time", value, format, rebase)
 
 
+def page_locale() -> tuple[str, str]:
+    """The names of this request's language and time zone, found once per request.
+
+    Kept on ``g`` with the objects Flask-Babel found them from, so a language changed
+    mid-request (``flask_babel.refresh()``, ``force_locale``) is found again.
+    """
+    if not has_request_context():
+        return str(flask_babel.get_locale()), str(flask_babel.get_timezone())
+    state = g.get("_flask_babel")
+    locale, zone = getattr(state, "babel_locale", None), getattr(state, "babel_tzinfo", None)
+    kept = g.get("_page_locale")
+    if kept is not None and locale is not None and kept[0] is locale and kept[1] is zone:
+        return kept[2]
+    names = str(flask_babel.get_locale()), str(flask_babel.get_timezone())
+    state = g.get("_flask_babel")
+    g._page_locale = (getattr(state, "babel_locale", None), getattr(state, "babel_tzinfo", None), names)
+    return names
+
+
+def current_locale() -> str:
+    """The language this page is in ("en", "pt_BR"): the templates' ``current_locale()``."""
+    return page_locale()[0]
+
+
 def formatted(formatter, kind: str, value: datetime, format: str | None, rebase: bool) -> str:
-    key = (kind, value, format, rebase, str(flask_babel.get_locale()), str(flask_babel.get_timezone()))
+    key = (kind, value, format, rebase, *page_locale())
     cache = current_app.extensions["date_cache"]
     text = cache.get(key)
     if text is None:

@@ -35,7 +35,9 @@ Settings (environment):
 - BENCH_DURATION: seconds of wrk per endpoint, default 10;
 - BENCH_WORKERS (default 4), BENCH_THREADS (default gunicorn.conf.py's), BENCH_WORKER_CLASS
   (e.g. `sync`), BENCH_PORT (default 5712);
-- BENCH_ONLY: comma-separated endpoint names to measure; BENCH_NO_WRITE=1: print, leave docs/ alone.
+- BENCH_ONLY: comma-separated endpoint names to measure; BENCH_NO_WRITE=1: print, leave docs/ alone;
+- BENCH_APP_DIR: serve the app from another checkout (e.g. `git archive main | tar -x -C /tmp/base`)
+  to compare with it, on the same data and settings.
 
 Besides requests/s and latency, each row has the CPU time per request of the gunicorn workers
 and of the PostgreSQL backends serving them (from /proc, same host): on a shared machine the
@@ -71,6 +73,7 @@ WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS")
 PORT = int(os.environ.get("BENCH_PORT", "5712"))
 ONLY = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
 WRITE = os.environ.get("BENCH_NO_WRITE") != "1"
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or ROOT)
 WRK = ["wrk", "-t2", "-c32", "--latency"]
 SECRET_KEY = "a load-benchmark-only secret key, long enough"
 PASSWORD = "microblog-demo"  # every seeded account's (app.seed.DEMO_PASSWORD)
@@ -237,7 +240,7 @@ def endpoints(targets: Targets) -> list[tuple[str, str, str]]:
 class Server:
     """gunicorn with gunicorn.conf.py, as boot.sh starts it, on BENCH_PORT."""
 
-    def __init__(self, application: str, database_url: str, log_name: str):
+    def __init__(self, application: str, database_url: str, log_name: str, directory: Path = APP_DIR):
         environment = {**app_environment(database_url), "GUNICORN_BIND": f"127.0.0.1:{PORT}",
                        "WEB_CONCURRENCY": WORKERS}
         if THREADS:
@@ -247,7 +250,7 @@ class Server:
             command += ["--worker-class", WORKER_CLASS]
         RESULTS.mkdir(exist_ok=True)
         self.log = open(RESULTS / f"{log_name}.log.tmp", "w")  # noqa: SIM115
-        self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=self.log,
+        self.process = subprocess.Popen(command, cwd=directory, env=environment, stdout=self.log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         self.base = f"http://127.0.0.1:{PORT}"
         deadline = time.monotonic() + 120
@@ -352,7 +355,7 @@ def measure(size: int, name: str, url: str, headers: list[str], server: "Server"
 
 
 def measure_minimal(size: int, database_url: str, label: str) -> Run:
-    server = Server("bench.minimal_app:app", database_url, "minimal")
+    server = Server("bench.minimal_app:app", database_url, "minimal", directory=ROOT)
     try:
         return measure(size, f"minimal Flask app ({label})", f"{server.base}/", [], server)
     finally:
