@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     app.extensions["url_cache"] = {}
     app.extensions["date_cache"] = {}
     app.jinja_env.globals.update(url_for=cached_url_for, time_ago=time_ago, time_of_day=time_of_day,
-                                 current_locale=current_locale)
+                                 svg_icon=svg_icon, current_locale=current_locale)
     app.jinja_env.filters["datetimeformat"] = cached_datetimeformat
     app.jinja_env.filters["timeformat"] = cached_timeformat
     app.jinja_env.install_gettext_callables(
@@ -88,6 +88,13 @@ def page_translations():
     translations = flask_babel.get_translations()
     g._page_translations = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
     return translations
+
+
+def svg_icon(name: str, class_: str = "", label: str | None = None) -> Markup:
+    """An icon from static/img/icons.svg, decorative unless given a label: the ``icon`` of _ui.html."""
+    described = f'role="img" aria-label="{escape(label)}"' if label else 'aria-hidden="true" focusable="false"'
+    sprite = escape(cached_url_for("static", filename="img/icons.svg"))
+    return Markup(f'<svg class="icon {escape(class_)}" {described}><use href="{sprite}#{escape(name)}"></use></svg>')
 
 
 def time_ago(timestamp: datetime) -> Markup:

@@ -7,11 +7,14 @@ import pytest
 from flask import render_template_string, url_for
 
 from app import create_app
-from app.rendering import cached_url_for, time_ago, time_of_day
+from app.rendering import cached_url_for, svg_icon, time_ago, time_of_day
 from tests.conftest import config_for
 
 # The macros these helpers replace, as _ui.html had them.
 OLD_MACROS = """
+{%- macro icon(name, class_='', label=None) -%}
+<svg class="icon {{ class_ }}" {% if label %}role="img" aria-label="{{ label }}"{% else %}aria-hidden="true" focusable="false"{% endif %}><use href="{{ url_for('static', filename='img/icons.svg') }}#{{ name }}"></use></svg>
+{%- endmacro %}
 {%- macro ago(timestamp) -%}
 <time class="flask-moment" datetime="{{ timestamp.strftime('%Y-%m-%dT%H:%M:%SZ') }}" data-timestamp="{{ timestamp.strftime('%Y-%m-%dT%H:%M:%SZ') }}" data-function="fromNow" data-refresh="60000">{{ timestamp|datetimeformat('medium') }}</time>
 {%- endmacro %}
@@ -117,3 +120,15 @@ def test_imported_macros_still_see_the_page_globals(app):
         icon = render_template_string("{% from '_ui.html' import icon %}{{ icon('house') }}")
         assert 'href="/static/img/icons.svg#house"' in icon
         assert app.jinja_env.get_template("_ui.html").globals.keys() >= {"url_for", "time_ago"}
+
+
+@pytest.mark.parametrize("arguments", [
+    ("house",), ("house", "icon-lg"), ("x", "", "Close <now> & \"then\""), ("a\"b", "c<d"), ("star",), ("star", None),
+])
+def test_icon_renders_as_the_macro_did(app, arguments):
+    with app.test_request_context("/", base_url="http://localhost/root"):
+        old = app.jinja_env.from_string(OLD_MACROS).module
+        assert str(svg_icon(*arguments)) == str(old.icon(*arguments))
+        assert str(svg_icon("house", label="Home")) == str(old.icon("house", label="Home"))
+        page = render_template_string("{% from '_ui.html' import icon %}{{ icon('house', class_='big') }}")
+        assert page == str(old.icon("house", class_="big"))
