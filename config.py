@@ -46,6 +46,11 @@ class Config:
     # A pooled PostgreSQL connection idle this many seconds is checked (one round trip) before
     # a request uses it, so one the server dropped is replaced unseen; 0 checks every time.
     DATABASE_PING_AFTER = float(os.environ.get("DATABASE_PING_AFTER") or 10)
+    # PostgreSQL connections each web process keeps open, and how many more it may open for a
+    # burst (closed again after use). Keep DATABASE_POOL_SIZE at about the requests one process
+    # serves at once: below that, busy moments open and close a connection per request.
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 10)
+    DATABASE_MAX_OVERFLOW = int(os.environ.get("DATABASE_MAX_OVERFLOW") or 10)
     # PostgreSQL's JIT compilation, off for the app's connections unless this is set: it pays
     # only for long analytical queries, and costs milliseconds on short ones whose row
     # estimates are off (docs/architecture.md, "Database").

@@ -110,8 +110,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def configure_database_connections(app: Flask) -> None:
-    """PostgreSQL connections: JIT compilation off unless DATABASE_JIT is set, and checked before
-    use only after DATABASE_PING_AFTER idle seconds (docs/architecture.md, "Database").
+    """PostgreSQL connections: JIT compilation off unless DATABASE_JIT is set, checked before use
+    only after DATABASE_PING_AFTER idle seconds, DATABASE_POOL_SIZE of them kept open
+    (docs/architecture.md, "Database").
 
     The app's statements are short index lookups; JIT compilation, which PostgreSQL starts
     when a plan's estimated cost is high (as it is with missing or stale statistics), can cost
@@ -127,6 +128,8 @@ def configure_database_connections(app: Flask) -> None:
         options["connect_args"] = connect_args
     if "pool_pre_ping" not in options and app.config.get("DATABASE_PING_AFTER", 0) <= 0:
         options["pool_pre_ping"] = True
+    options.setdefault("pool_size", app.config.get("DATABASE_POOL_SIZE", 10))
+    options.setdefault("max_overflow", app.config.get("DATABASE_MAX_OVERFLOW", 10))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

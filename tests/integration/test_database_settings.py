@@ -98,3 +98,16 @@ def test_a_connection_used_a_moment_ago_is_not_checked(database_url, monkeypatch
 def test_ping_after_zero_checks_every_checkout():
     app = create_app(config_for("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", DATABASE_PING_AFTER=0))
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_the_pool_keeps_database_pool_size_connections(database_url):
+    if not database_url.startswith("postgresql"):
+        return
+    app = create_app(config_for(database_url, DATABASE_POOL_SIZE=12, DATABASE_MAX_OVERFLOW=3))
+    with app.app_context():
+        try:
+            assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (12, 3)
+        finally:
+            db.engine.dispose()
+    default = create_app(config_for(database_url))
+    assert default.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 10
