@@ -36,6 +36,9 @@ Settings (environment):
 - BENCH_WORKERS (default 4), BENCH_THREADS (default gunicorn.conf.py's), BENCH_WORKER_CLASS
   (e.g. `sync`), BENCH_PORT (default 5712);
 - BENCH_ONLY: comma-separated endpoint names to measure; BENCH_NO_WRITE=1: print, leave docs/ alone;
+- BENCH_PROFILE: comma-separated endpoint names to profile while wrk measures them: py-spy
+  (bench/requirements.txt) samples one worker's threads that are not idle, and
+  bench/results/profile-<name>-<size>.txt sums the samples by function;
 - BENCH_APP_DIR: serve the app from another checkout (e.g. `git archive main | tar -x -C /tmp/base`)
   to compare with it, on the same data and settings.
 
@@ -48,9 +51,11 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,6 +79,7 @@ PORT = int(os.environ.get("BENCH_PORT", "5712"))
 ONLY = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
 WRITE = os.environ.get("BENCH_NO_WRITE") != "1"
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or ROOT)
+PROFILE = [name.strip() for name in os.environ.get("BENCH_PROFILE", "").split(",") if name.strip()]
 WRK = ["wrk", "-t2", "-c32", "--latency"]
 SECRET_KEY = "a load-benchmark-only secret key, long enough"
 PASSWORD = "microblog-demo"  # every seeded account's (app.seed.DEMO_PASSWORD)
@@ -245,6 +251,9 @@ class Server:
                        "WEB_CONCURRENCY": WORKERS}
         if THREADS:
             environment["GUNICORN_THREADS"] = THREADS
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+                raise RuntimeError(f"something already listens on port {PORT}; set BENCH_PORT")
         command = [str(BIN / "gunicorn"), application]
         if WORKER_CLASS:
             command += ["--worker-class", WORKER_CLASS]
@@ -345,13 +354,44 @@ def measure(size: int, name: str, url: str, headers: list[str], server: "Server"
     workers, backends = worker_pids(server), backend_pids(database_url)
     load = load_average()
     app_cpu, database_cpu = cpu_seconds(workers), cpu_seconds(backends)
+    profiler = start_profiler(workers[0], name) if name in PROFILE else None
     rate, p50, p99, errors, count = wrk(url, headers, DURATION)
+    if profiler:
+        finish_profile(profiler, size, name)
     app_cpu = (cpu_seconds(workers) - app_cpu) * 1000 / count
     database_cpu = max(0.0, cpu_seconds(backends) - database_cpu) * 1000 / count  # 0 if a backend left
     run = Run(size, name, url.split(str(PORT), 1)[-1], rate, p50, p99, errors, load, app_cpu, database_cpu)
     print(f"  {name:45} {rate:8.0f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  CPU app {app_cpu:5.2f} ms"
           f" db {database_cpu:5.2f} ms  load {load}" + (f"  ERRORS {errors}" if errors else ""), flush=True)
     return run
+
+
+def start_profiler(pid: int, name: str) -> subprocess.Popen:
+    raw = RESULTS / "profile.raw.tmp"
+    return subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", str(pid), "--duration", str(DURATION - 1),
+                             "--rate", "250", "--nonblocking", "--format", "raw", "--output", str(raw)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def finish_profile(profiler: subprocess.Popen, size: int, name: str) -> None:
+    """Sum py-spy's samples by function: the share of samples in which each was on the stack, and at its top."""
+    profiler.wait(timeout=60)
+    raw = RESULTS / "profile.raw.tmp"
+    total, inclusive, own = 0, Counter(), Counter()
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [re.sub(r" \((?:.*/)?(?:site-packages/)?([^/]*?/?[^/]+:\d+)\)$", r" (\1)", frame)
+                  for frame in stack.split(";")]
+        total += int(count)
+        for frame in set(frames):
+            inclusive[frame] += int(count)
+        own[frames[-1]] += int(count)
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    lines = [f"py-spy (threads not idle), one worker, {name}, {size:,} posts: {total} samples", "", "on the stack:"]
+    lines += [f"{100 * n / total:5.1f}%  {frame}" for frame, n in inclusive.most_common(60)]
+    lines += ["", "at the top:"] + [f"{100 * n / total:5.1f}%  {frame}" for frame, n in own.most_common(30)]
+    (RESULTS / f"profile-{slug}-{size}.txt").write_text("\n".join(lines) + "\n")
+    raw.unlink()
 
 
 def measure_minimal(size: int, database_url: str, label: str) -> Run:
@@ -432,14 +472,16 @@ def table(runs: list[Run]) -> str:
         big, small = sizes
         lines += [f"**{small:,} → {big:,} posts**: the time per request at {big:,} posts over the time at "
                   f"{small:,} (the ratio of the minimal-app ratios, so the machine's load between the runs "
-                  f"cancels out; target ≤ 1.2)", "", "| endpoint | ratio |", "|---|---:|"]
+                  f"cancels out; target ≤ 1.2), and the same for the CPU time per request (app and PostgreSQL)",
+                  "", "| endpoint | time ratio | CPU ratio |", "|---|---:|---:|"]
         small_runs = {run.name: run for run in runs if run.size == small}
         for run in (run for run in runs if run.size == big and not run.name.startswith("minimal")):
             other = small_runs.get(run.name)
             if other:
                 cost = (other.requests_per_second / minimal_rate(runs, small)) / (
                     run.requests_per_second / minimal_rate(runs, big))
-                lines.append(f"| `{run.name}` | {cost:.2f} |")
+                cpu = (run.app_cpu_ms + run.database_cpu_ms) / max(other.app_cpu_ms + other.database_cpu_ms, 1e-9)
+                lines.append(f"| `{run.name}` | {cost:.2f} | {cpu:.2f} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -462,7 +504,8 @@ def plot(runs: list[Run]) -> None:
                      label=f"minimal Flask app ({size:,} posts run)")
     axes.set_yticks([i + height * (len(sizes) - 1) / 2 for i in range(len(names))], names, fontsize=8)
     axes.invert_yaxis()
-    axes.set_xlabel("requests/s (wrk -t2 -c32)")
+    axes.set_xscale("log")
+    axes.set_xlabel("requests/s (wrk -t2 -c32), logarithmic")
     axes.set_title(f"microblog under load, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     axes.legend(fontsize=8, loc="lower right")
     figure.tight_layout()
