@@ -32,15 +32,17 @@ from .models import (
     Post,
     User,
     follows,
+    post_tags,
     vacuum_analyze,
 )
+from .richtext import tags_of
 
 DEMO_PASSWORD = "microblog-demo"
 BATCH_SIZE = 5_000
 YEAR = timedelta(days=365)
 # What the command writes; analysed at the end, so the first page views get good plans at once.
 SEEDED_TABLES = tuple(table.name for table in (
-    User.__table__, follows, Post.__table__, Conversation.__table__, ConversationMember.__table__,
+    User.__table__, follows, Post.__table__, post_tags, Conversation.__table__, ConversationMember.__table__,
     Message.__table__, Notification.__table__,
 ))
 
@@ -254,5 +256,11 @@ class DemoNetwork:
                         "user_id": author,
                         "language": "en",  # the demo texts are English
                     })
-                db.session.execute(sa.insert(Post.__table__), rows)
+                posts = Post.__table__
+                inserted = db.session.execute(
+                    sa.insert(posts).returning(posts.c.id, posts.c.body, sort_by_parameter_order=True), rows
+                ).all()
+                tags = [{"post_id": id, "tag": tag} for id, body in inserted for tag in sorted(tags_of(body))]
+                if tags:
+                    db.session.execute(sa.insert(post_tags), tags)
                 bar.update(len(rows))
