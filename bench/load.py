@@ -34,7 +34,7 @@ Settings (environment):
 - BENCH_SIZES: the sizes, default `1000000,100000`;
 - BENCH_DURATION: seconds of wrk per endpoint, default 10;
 - BENCH_WORKERS (default 4), BENCH_THREADS (default gunicorn.conf.py's), BENCH_WORKER_CLASS
-  (e.g. `sync`), BENCH_PORT (default 5712);
+  (e.g. `sync`), BENCH_PORT (default 5799);
 - BENCH_ONLY: comma-separated endpoint names to measure; BENCH_NO_WRITE=1: print, leave docs/ alone;
 - BENCH_PROFILE: comma-separated endpoint names to profile while wrk measures them: py-spy
   (bench/requirements.txt) samples one worker's threads that are not idle, and
@@ -75,7 +75,7 @@ WARM_UP = 3
 WORKERS = os.environ.get("BENCH_WORKERS", "4")
 THREADS = os.environ.get("BENCH_THREADS")
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS")
-PORT = int(os.environ.get("BENCH_PORT", "5712"))
+PORT = int(os.environ.get("BENCH_PORT", "5799"))
 ONLY = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
 WRITE = os.environ.get("BENCH_NO_WRITE") != "1"
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or ROOT)
