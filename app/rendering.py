@@ -6,9 +6,10 @@ in about 20 µs and Babel formats a date in about 50 µs, which made them a thir
 page took to render. Both are pure functions of their arguments and a few request settings, and
 the same ones recur from page to page (the static files, the navigation, the authors and posts
 people are reading), so they are remembered per app, with the settings they depend on in the
-key. And every ``{% from '_ui.html' import ... %}`` in a template included once per post made
+key. Every ``{% from '_ui.html' import ... %}`` in a template included once per post made
 Jinja compare the context's globals with the imported template's one key at a time, through a
-ChainMap, in Python (a twentieth of a feed page's time). Nothing here changes what a page shows.
+ChainMap, in Python (a twentieth of a feed page's time), and look the template up in a cache
+behind a lock that a worker's threads queued on. Nothing here changes what a page shows.
 """
 
 from collections import ChainMap
@@ -40,7 +41,19 @@ class TemplateGlobals(ChainMap):
 
 
 class Environment(FlaskEnvironment):
-    """Flask's Jinja environment with ``TemplateGlobals`` (set as ``Flask.jinja_environment``)."""
+    """Flask's Jinja environment (set as ``Flask.jinja_environment``) with ``TemplateGlobals`` and
+    every loaded template kept in a plain dict.
+
+    Jinja's default template cache is a 400-entry LRU behind a lock: each ``include`` and
+    ``import`` (two per post in a feed) took the lock and moved the entry in a deque, and with a
+    gthread worker's threads rendering at once they queued on that lock (a sixth of a worker's
+    busy time under the load benchmark). The site has a few dozen templates, so keeping them
+    all needs no eviction, and a dict lookup no lock.
+    """
+
+    def __init__(self, app: Flask, **options: Any):
+        options.setdefault("cache_size", -1)
+        super().__init__(app, **options)
 
     def make_globals(self, d: dict | None) -> TemplateGlobals:
         return TemplateGlobals(d if d is not None else {}, self.globals)

@@ -132,3 +132,10 @@ def test_icon_renders_as_the_macro_did(app, arguments):
         assert str(svg_icon("house", label="Home")) == str(old.icon("house", label="Home"))
         page = render_template_string("{% from '_ui.html' import icon %}{{ icon('house', class_='big') }}")
         assert page == str(old.icon("house", class_="big"))
+
+
+def test_templates_are_kept_in_a_plain_dict_without_a_lock(app):
+    with app.test_request_context("/"):
+        render_template_string("{% from '_ui.html' import icon %}{{ icon('house') }}")
+    assert type(app.jinja_env.cache) is dict
+    assert any(name == "_ui.html" for _, name in app.jinja_env.cache)
