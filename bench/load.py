@@ -4,7 +4,7 @@
 
 Prerequisites: PostgreSQL (BENCH_DATABASE_URL, default the local server as postgres), the
 `wrk` command (Debian: `apt-get install -y wrk`), and bench/requirements.txt (matplotlib,
-installed by `make bench-load`). The run takes 15 to 25 minutes, most of it under wrk; seeding
+installed by `make bench-load`). The run takes about 10 minutes, most of it under wrk; seeding
 a fresh database adds about two minutes per size.
 
 For each size (1,000,000 posts, then 100,000) it:
