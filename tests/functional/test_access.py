@@ -171,7 +171,7 @@ MATRIX = [
     ("GET", "/post/1/delete", None, 200, 403, None),
     ("POST", "/post/1/delete", {}, 302, 403, None),
     ("POST", "/post/1/reply", {"post": "a reply"}, 302, 302, None),  # anyone signed in may reply
-    ("GET", "/notifications/all", None, 200, 200, "susan followed you"),
+    ("GET", "/notifications/all", None, 200, 200, "susan</a> followed you"),
     ("GET", "/settings/blocked", None, 200, 200, None),
     ("POST", "/block/susan", None, 302, 302, None),  # each blocks for themselves
     ("GET", "/admin/reports", None, 403, 403, None),  # neither is an admin
