@@ -42,7 +42,19 @@ class Config:
     # How many reverse proxies (each adding X-Forwarded-For/-Proto/-Host) stand in front of the app.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled PostgreSQL connection idle this many seconds is checked (one round trip) before
+    # a request uses it, so one the server dropped is replaced unseen; 0 checks every time.
+    DATABASE_PING_AFTER = float(os.environ.get("DATABASE_PING_AFTER") or 10)
+    # PostgreSQL connections each web process keeps open, and how many more it may open for a
+    # burst (closed again after use). Keep DATABASE_POOL_SIZE at about the requests one process
+    # serves at once: below that, busy moments open and close a connection per request.
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 10)
+    DATABASE_MAX_OVERFLOW = int(os.environ.get("DATABASE_MAX_OVERFLOW") or 10)
+    # PostgreSQL's JIT compilation, off for the app's connections unless this is set: it pays
+    # only for long analytical queries, and costs milliseconds on short ones whose row
+    # estimates are off (docs/architecture.md, "Database").
+    DATABASE_JIT = as_bool(os.environ.get("DATABASE_JIT"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)

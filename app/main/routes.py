@@ -22,7 +22,7 @@ from ..translate import TranslationError, TranslationTimeout, TranslationUnavail
 from ..web import is_safe_next, save_account
 from . import bp
 from .forms import EditProfileForm, EmptyForm, PostForm
-from .helpers import find_user_or_404, page_number
+from .helpers import find_user_or_404, page_number, post_page
 from .identicon import identicon_svg
 
 AVATAR_SIZES = range(16, 513)
@@ -62,17 +62,17 @@ def front_page() -> str:
 
 @bp.route("/explore")
 def explore():
-    """Everyone's posts, newest first (but those of people you blocked, who blocked you, or you muted)."""
+    """Everyone's posts, newest first (but those of people you blocked, who blocked you, or you muted);
+    ``?before=``/``?after=`` a post id for older/newer pages."""
     select = Post.explore_select()
     if current_user.is_authenticated:
         select = select.where(Post.user_id.not_in(hidden_authors_select(current_user.id)))
-    page = paginate(select, page_number(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("main/index.html", title=_("Explore"), page=page, endpoint="main.explore")
+    return render_template("main/index.html", title=_("Explore"), page=post_page(select), endpoint="main.explore")
 
 
 @bp.route("/user/<username>")
 def user(username: str):
-    """A person's profile and posts (visitors may read them too).
+    """A person's profile and posts (visitors may read them too), paged like Explore.
 
     Between two people one of whom blocked the other the posts are not shown, either way.
     """
@@ -81,7 +81,7 @@ def user(username: str):
     select = Post.by_author_select(user)
     if relation.blocking or relation.blocked_by:
         select = select.where(sa.false())
-    page = paginate(select, page_number(), current_app.config["POSTS_PER_PAGE"])
+    page = post_page(select)
     return render_template(
         "main/user.html", title=user.username, user=user, page=page, is_following=relation.following,
         form=EmptyForm(), relation=relation,

@@ -1,7 +1,7 @@
 """The data model, one module per domain."""
 
 from .activity import ACTIVITY_KINDS, FOLLOW, LIKE, MENTION, REPLY, REPOST, UNREAD_ACTIVITY_COUNT, Activity
-from .base import UTCDateTime, insert_or_ignore, upsert, utcnow
+from .base import UTCDateTime, insert_or_ignore, upsert, utcnow, vacuum_analyze
 from .block import (
     Block,
     Blocked,
@@ -108,4 +108,5 @@ __all__ = [
     "insert_or_ignore",
     "upsert",
     "utcnow",
+    "vacuum_analyze",
 ]

@@ -7,13 +7,14 @@ from time import time
 import jwt
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, url_for
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login
 from ..jobs import enqueue_task
 from ..outbox import on_commit
+from ..rendering import cached_url_for
 from ..search import SearchableMixin
 from .activity import FOLLOW, Activity
 from .base import UTCDateTime, insert_or_ignore, utcnow
@@ -147,7 +148,7 @@ class User(UserMixin, SearchableMixin, db.Model):
         if current_app.config["AVATAR_SERVICE"] == "gravatar":
             digest = hashlib.md5(self.email.lower().encode("utf-8")).hexdigest()
             return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
-        return url_for("main.avatar", user_id=self.id, s=size)
+        return cached_url_for("main.avatar", user_id=self.id, s=size)
 
     def touch_last_seen(self) -> bool:
         """Record that the person is active, at most once per LAST_SEEN_INTERVAL.

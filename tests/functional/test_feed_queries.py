@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models import Post, User, utcnow
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-FEEDS = ["/index", "/explore", "/user/susan", "/index?page=2"]
+FEEDS = ["/index", "/explore", "/user/susan", "/index?page=2",
+         "/explore?before=2000000000", "/user/susan?before=2000000000"]
 
 
 @pytest.fixture
