@@ -160,6 +160,7 @@ class Config:
     RATELIMIT_POST = os.environ.get("RATELIMIT_POST") or "10 per minute; 300 per day"
     RATELIMIT_MESSAGE = os.environ.get("RATELIMIT_MESSAGE") or "30 per minute; 1000 per day"
     RATELIMIT_TASK = os.environ.get("RATELIMIT_TASK") or "20 per hour"
+    RATELIMIT_ROOM = os.environ.get("RATELIMIT_ROOM") or "10 per hour; 50 per day"
     RATELIMIT_TRANSLATE = os.environ.get("RATELIMIT_TRANSLATE") or "30 per minute; 500 per day"
     # Error mail to ADMINS: at most this many messages per ADMIN_MAIL_PERIOD seconds.
     ADMIN_MAIL_LIMIT = int(os.environ.get("ADMIN_MAIL_LIMIT") or 10)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.jobs import get_queue
-from app.models import Message, Post, Task, Token, User, follows
+from app.models import ChatRoom, Message, Post, Task, Token, User, follows
 from tests.conftest import PASSWORD
 
 SECRET = "a secret for john"
@@ -35,6 +35,11 @@ MATRIX = [
     ("POST", "/api/conversations/{susan}/messages", {"body": "hello susan"}, 201, 201, None),
     ("POST", "/api/conversations/{susan}/read", None, 204, 404, None),
     ("GET", "/api/notifications", None, 200, 200, None),
+    ("GET", "/api/rooms", None, 200, 200, None),
+    ("POST", "/api/rooms", {"name": "new-room"}, 201, 201, None),
+    ("GET", "/api/rooms/{room}", None, 200, 200, None),
+    ("GET", "/api/rooms/{room}/messages", None, 200, 200, None),
+    ("POST", "/api/rooms/{room}/messages", {"body": "hello room"}, 201, 201, None),
     ("GET", "/api/search?q=secret", None, 200, 200, None),
     ("POST", "/api/tasks", {"name": "export_posts"}, 202, 202, None),
     ("GET", "/api/tasks/{task}", None, 200, 404, "johns export"),
@@ -51,8 +56,9 @@ def people(make_user, bearer):
     post = Post.publish(john, "john's post")
     task = Task(id=Task.new_id(), name="export_posts", description="johns export", user_id=john.id, complete=True)
     db.session.add(task)
+    room = ChatRoom.create("general", susan)
     db.session.commit()
-    ids = {"john": john.id, "susan": susan.id, "mary": mary.id, "post": post.id, "task": task.id}
+    ids = {"john": john.id, "susan": susan.id, "mary": mary.id, "post": post.id, "task": task.id, "room": room.name}
     return ids, {"john": bearer(john, "laptop"), "mary": bearer(mary, "laptop")}
 
 
@@ -74,8 +80,9 @@ def basic(username: str) -> dict[str, str]:
 
 def test_the_matrix_covers_every_api_endpoint_that_needs_a_login(app):
     covered = {(method, url.split("?")[0].replace("{john}", "{id}").replace("{post}", "{id}").replace("{susan}", "{id}")
-                .replace("{mary}", "{id}").replace("{task}", "{id}")) for method, url, *_ in MATRIX}
-    needs_login = {(method, rule.rule.replace("<int:id>", "{id}").replace("<id>", "{id}"))
+                .replace("{mary}", "{id}").replace("{task}", "{id}").replace("{room}", "{name}"))
+               for method, url, *_ in MATRIX}
+    needs_login = {(method, rule.rule.replace("<int:id>", "{id}").replace("<id>", "{id}").replace("<name>", "{name}"))
                    for rule in app.url_map.iter_rules()
                    if rule.endpoint.startswith("api.") and rule.endpoint not in
                    {"api.get_version", "api.get_health", "api.create_user"}

@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from app.extensions import db
 from app.jobs import get_queue
-from app.models import Message, Post, Token
+from app.models import ChatRoom, Message, Post, Token
 
 # Examples per operation: enough to reach every documented error, small enough for CI (about a minute).
 EXAMPLES_PER_OPERATION = 25
@@ -25,10 +25,11 @@ CONFIG = SchemathesisConfig.from_dict({
 
 @pytest.fixture
 def api_schema(app, make_user):
-    """The document as the app serves it, with people, a post and a conversation to find."""
+    """The document as the app serves it, with people, a post, a conversation and a chat room to find."""
     john, susan = make_user("john"), make_user("susan")
     Post.publish(susan, "a post by susan")
     Message.send(susan, john, "hello john")
+    ChatRoom.create("general", susan).post(susan, "hello room")
     db.session.commit()
     app.config["API_TEST_PERSON_ID"] = john.id
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app, config=CONFIG)
