@@ -87,6 +87,11 @@ class Config:
     # People shown above the posts on the first page of search results.
     SEARCH_PEOPLE_SHOWN = int(os.environ.get("SEARCH_PEOPLE_SHOWN") or 5)
     AVATAR_SERVICE = (os.environ.get("AVATAR_SERVICE") or "identicon").lower()
+    # Uploaded profile pictures: where their files live (default: "avatars" in the instance
+    # folder; a volume in Docker), the largest upload in bytes and in pixels.
+    AVATAR_DIR = os.environ.get("AVATAR_DIR") or None
+    AVATAR_MAX_BYTES = int(os.environ.get("AVATAR_MAX_BYTES") or 5 * 1024 * 1024)
+    AVATAR_MAX_PIXELS = int(os.environ.get("AVATAR_MAX_PIXELS") or 40_000_000)
     LAST_SEEN_INTERVAL = int(os.environ.get("LAST_SEEN_INTERVAL") or 300)
     PASSWORD_RESET_EXPIRES = 600
     # Private messages shown per conversation page, and conversations per page of /messages.

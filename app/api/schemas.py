@@ -5,6 +5,7 @@ account rules themselves stay in ``app/accounts.py``. Output schemas are flask-m
 schemas, which APIFairy serialises with ``jsonify``.
 """
 
+from apifairy.fields import FileField
 from flask import g, url_for
 from flask_marshmallow.schema import Schema
 from marshmallow import EXCLUDE, fields, post_dump, validate
@@ -164,6 +165,12 @@ class AuthorSchema(Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
     links = Computed(UserLinksSchema, user_links, data_key="_links", required=True)
+
+
+class AvatarUploadSchema(Input):
+    file = FileField(required=True, metadata={
+        "description": "A PNG, JPEG or WebP picture of at most 5 MB; it is cropped to a square.",
+    })
 
 
 # -- posts ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from flask import current_app, url_for
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..avatars import best_size
 from ..extensions import db, login
 from ..jobs import enqueue_task
 from ..outbox import on_commit
@@ -53,6 +54,8 @@ class User(UserMixin, SearchableMixin, db.Model):
     notification_seq: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Part of every session and "remember me" cookie (get_id); raising it ends them all.
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The uploaded picture's version (app/avatars.py names its files); None shows the identicon.
+    avatar_version: so.Mapped[str | None] = so.mapped_column(sa.String(16))
 
     posts: so.WriteOnlyMapped["Post"] = so.relationship(  # noqa: F821
         back_populates="author", passive_deletes=True
@@ -123,7 +126,10 @@ class User(UserMixin, SearchableMixin, db.Model):
     # -- profile -----------------------------------------------------------------
 
     def avatar(self, size: int) -> str:
-        """The URL of this person's picture, ``size`` pixels square."""
+        """The URL of this person's picture, ``size`` pixels square: the uploaded one, else the default."""
+        if self.avatar_version is not None:
+            return url_for("main.avatar_picture", user_id=self.id, version=self.avatar_version,
+                           size=best_size(size))
         if current_app.config["AVATAR_SERVICE"] == "gravatar":
             digest = hashlib.md5(self.email.lower().encode("utf-8")).hexdigest()
             return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
