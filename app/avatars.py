@@ -60,8 +60,8 @@ def avatar_dir() -> Path:
 
 
 def megabytes(count: int) -> str:
-    """A number of bytes in MB (2**20), for people: "5", "0.1"."""
-    return format_decimal(count / (1024 * 1024), format="#,##0.#")
+    """A number of bytes in MB (2**20), for people: "5", "0.5", "0.02"."""
+    return format_decimal(count / (1024 * 1024), format="#,##0.##")
 
 
 def new_version() -> str:

@@ -152,11 +152,12 @@ def process_avatar(user_id: int, version: str) -> None:
         except avatars.AvatarRefused as refusal:
             with force_locale(user.locale or "en"):
                 raise TaskError(str(refusal)) from None
+        avatars.discard_upload(version)  # before the commit that tells the owner it is done
         avatars.use_picture(user, version)
         task.finish({"version": version, "sizes": sizes})
         db.session.commit()  # the earlier picture's files are deleted after this commit
     finally:
-        avatars.discard_upload(version)
+        avatars.discard_upload(version)  # also when the picture could not be made
 
 
 @job
