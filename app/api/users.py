@@ -14,7 +14,7 @@ from . import bp
 from .auth import current_person, token_auth
 from .collections import PageArgsSchema, numbered_page, page_of
 from .errors import documented
-from .helpers import account_error, find_or_404
+from .helpers import account_error, find_or_404, multipart_only
 from .schemas import AvatarUploadSchema, TaskSchema, UserCreateSchema, UserSchema, UserUpdateSchema
 
 user_page = page_of(UserSchema)
@@ -99,6 +99,7 @@ def your_own(id: int) -> User:
 @accepts_upload("AVATAR_MAX_BYTES")
 @authenticate(token_auth)
 @limiter.limit(setting("RATELIMIT_TASK"), key_func=signed_in_person)
+@multipart_only
 @body(AvatarUploadSchema, location="form", media_type="multipart/form-data")
 @response(TaskSchema, 202, description="The picture is being processed; follow the task at Location.")
 @other_responses(documented(403, 404, 409, 429, body=True))
