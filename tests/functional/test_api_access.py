@@ -35,7 +35,10 @@ MATRIX = [
     ("POST", "/api/posts", {"body": "my own post"}, 201, 201, None),
     ("GET", "/api/posts", None, 200, 200, None),
     ("GET", "/api/posts/{post}", None, 200, 200, None),
+    ("PUT", "/api/posts/{post}", {"body": "edited #flask"}, 200, 403, None),
     ("DELETE", "/api/posts/{post}", None, 204, 403, None),
+    ("GET", "/api/posts/{post}/replies", None, 200, 200, None),
+    ("GET", "/api/tags/{tag}/posts", None, 200, 200, None),
     ("GET", "/api/timeline", None, 200, 200, None),
     ("POST", "/api/me/following/{mary}", None, 204, 422, None),
     ("DELETE", "/api/me/following/{susan}", None, 204, 409, None),
@@ -44,6 +47,8 @@ MATRIX = [
     ("POST", "/api/conversations/{susan}/messages", {"body": "hello susan"}, 201, 201, None),
     ("POST", "/api/conversations/{susan}/read", None, 204, 404, None),
     ("GET", "/api/notifications", None, 200, 200, None),
+    ("GET", "/api/activity", None, 200, 200, "susan"),
+    ("POST", "/api/activity/read", {"up_to": 2147483647}, 200, 200, None),
     ("GET", "/api/rooms", None, 200, 200, None),
     ("POST", "/api/rooms", {"name": "new-room"}, 201, 201, None),
     ("GET", "/api/rooms/{room}", None, 200, 200, None),
@@ -62,13 +67,15 @@ def people(make_user, bearer):
     john, susan, mary = make_user("john", email=JOHNS_EMAIL), make_user("susan"), make_user("mary")
     john.avatar_version = "0123456789abcdef"  # a picture for nobody else to remove
     john.follow(susan)
+    susan.follow(john)  # an activity item only john may read
     Message.send(susan, john, SECRET)
-    post = Post.publish(john, "john's post")
+    post = Post.publish(john, "john's post #flask")
     task = Task(id=Task.new_id(), name="export_posts", description="johns export", user_id=john.id, complete=True)
     db.session.add(task)
     room = ChatRoom.create("general", susan)
     db.session.commit()
-    ids = {"john": john.id, "susan": susan.id, "mary": mary.id, "post": post.id, "task": task.id, "room": room.name}
+    ids = {"john": john.id, "susan": susan.id, "mary": mary.id, "post": post.id, "task": task.id, "tag": "flask",
+           "room": room.name}
     return ids, {"john": bearer(john, "laptop"), "mary": bearer(mary, "laptop")}
 
 
@@ -82,6 +89,7 @@ def johns_state() -> tuple:
         sorted(db.session.scalars(sa.select(follows.c.followed_id).where(follows.c.follower_id == john.id))),
         db.session.scalar(sa.select(sa.func.count()).select_from(Token).where(Token.user_id == john.id)),
         john.avatar_version,
+        john.activity_read_id,
     )
 
 
@@ -93,7 +101,8 @@ def test_the_matrix_covers_every_api_endpoint_that_needs_a_login(app):
     covered = {(method, url.split("?")[0].replace("{john}", "{id}").replace("{post}", "{id}").replace("{susan}", "{id}")
                 .replace("{mary}", "{id}").replace("{task}", "{id}").replace("{room}", "{name}"))
                for method, url, *_ in MATRIX}
-    needs_login = {(method, rule.rule.replace("<int:id>", "{id}").replace("<id>", "{id}").replace("<name>", "{name}"))
+    needs_login = {(method, rule.rule.replace("<int:id>", "{id}").replace("<id>", "{id}").replace("<tag>", "{tag}")
+                    .replace("<name>", "{name}"))
                    for rule in app.url_map.iter_rules()
                    if rule.endpoint.startswith("api.") and rule.endpoint not in
                    {"api.get_version", "api.get_health", "api.create_user"}
