@@ -101,6 +101,11 @@ class Config:
     # People shown above the posts on the first page of search results.
     SEARCH_PEOPLE_SHOWN = int(os.environ.get("SEARCH_PEOPLE_SHOWN") or 5)
     AVATAR_SERVICE = (os.environ.get("AVATAR_SERVICE") or "identicon").lower()
+    # Uploaded profile pictures: where their files live (default: "avatars" in the instance
+    # folder; a volume in Docker), the largest upload in bytes and in pixels.
+    AVATAR_DIR = os.environ.get("AVATAR_DIR") or None
+    AVATAR_MAX_BYTES = int(os.environ.get("AVATAR_MAX_BYTES") or 5 * 1024 * 1024)
+    AVATAR_MAX_PIXELS = int(os.environ.get("AVATAR_MAX_PIXELS") or 40_000_000)
     LAST_SEEN_INTERVAL = int(os.environ.get("LAST_SEEN_INTERVAL") or 300)
     PASSWORD_RESET_EXPIRES = 600
     # Private messages shown per conversation page, and conversations per page of /messages.
@@ -179,6 +184,7 @@ class Config:
     RATELIMIT_POST = os.environ.get("RATELIMIT_POST") or "10 per minute; 300 per day"
     RATELIMIT_MESSAGE = os.environ.get("RATELIMIT_MESSAGE") or "30 per minute; 1000 per day"
     RATELIMIT_TASK = os.environ.get("RATELIMIT_TASK") or "20 per hour"
+    RATELIMIT_ROOM = os.environ.get("RATELIMIT_ROOM") or "10 per hour; 50 per day"
     RATELIMIT_TRANSLATE = os.environ.get("RATELIMIT_TRANSLATE") or "30 per minute; 500 per day"
     # Error mail to ADMINS: at most this many messages per ADMIN_MAIL_PERIOD seconds.
     ADMIN_MAIL_LIMIT = int(os.environ.get("ADMIN_MAIL_LIMIT") or 10)

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import flask_babel
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
-from .. import accounts
+from .. import accounts, avatars
 from ..extensions import db, limiter, login
 from ..jobs import launch_task
 from ..languages import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE
@@ -19,13 +19,14 @@ from ..ratelimits import is_anonymous, setting, signed_in_person
 from ..schemas import TranslationRequestSchema, load_json
 from ..seed import DEMO_PASSWORD, demo_username
 from ..translate import TranslationError, TranslationTimeout, TranslationUnavailable, translate
-from ..web import is_safe_next, save_account
+from ..web import accepts_upload, is_safe_next, save_account
 from . import bp
-from .forms import EditProfileForm, EmptyForm, PostForm
+from .forms import AvatarForm, EditProfileForm, EmptyForm, PostForm, RemoveAvatarForm
 from .helpers import find_user_or_404, page_number, post_page
 from .identicon import identicon_svg
 
 AVATAR_SIZES = range(16, 513)
+AVATAR_CACHE_SECONDS = 365 * 24 * 3600
 FRONT_PAGE_POSTS = 5
 
 
@@ -136,7 +137,7 @@ def user_popup(username: str):
 @bp.route("/edit_profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
-    """Change your username, about-me text and language."""
+    """Change your username, about-me text and language; the picture has forms of its own."""
     form = EditProfileForm(current_user)
     if form.validate_on_submit() and save_account(
         form, accounts.update_profile, current_user, form.username.data, form.about_me.data, form.language.data
@@ -147,7 +148,60 @@ def edit_profile():
     if request.method == "GET":
         form.username.data = current_user.username
         form.about_me.data = current_user.about_me
-    return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
+    return render_edit_profile(form=form)
+
+
+def render_edit_profile(form: EditProfileForm | None = None, avatar_form: AvatarForm | None = None) -> str:
+    """The edit profile page: the profile form and the picture's upload and remove forms."""
+    if form is None:
+        form = EditProfileForm(current_user, formdata=None)
+        form.username.data, form.about_me.data = current_user.username, current_user.about_me
+    return render_template(
+        "main/edit_profile.html", title=_("Edit Profile"), form=form,
+        avatar_form=avatar_form or AvatarForm(formdata=None), remove_avatar_form=RemoveAvatarForm(formdata=None),
+        processing=avatars.is_processing(current_user),
+        max_size=avatars.megabytes(current_app.config["AVATAR_MAX_BYTES"]),
+    )
+
+
+@bp.route("/edit_profile/avatar", methods=["POST"])
+@accepts_upload("AVATAR_MAX_BYTES")
+@login_required
+@limiter.limit(setting("RATELIMIT_TASK"), key_func=signed_in_person, exempt_when=is_anonymous)
+def upload_avatar():
+    """Upload a profile picture; a background job makes its sizes and then shows it."""
+    avatar_form = AvatarForm()
+    if avatar_form.validate_on_submit():
+        try:
+            avatars.start_upload(current_user, avatar_form.picture.data.stream)
+        except avatars.AvatarRefused as refusal:
+            avatar_form.picture.errors = [*avatar_form.picture.errors, str(refusal)]
+        except avatars.PictureBeingProcessed:
+            db.session.rollback()
+            avatar_form.picture.errors = [*avatar_form.picture.errors,
+                                          _("Your previous picture is still being processed; try again in a moment.")]
+        else:
+            db.session.commit()
+            flash(_("Your picture is being processed; it appears in a moment."), "info")
+            return redirect(url_for("main.edit_profile"))
+    return render_edit_profile(avatar_form=avatar_form), 400
+
+
+@bp.route("/edit_profile/avatar/remove", methods=["POST"])
+@login_required
+def remove_avatar():
+    """Go back to the drawn picture (the identicon)."""
+    if not RemoveAvatarForm().validate_on_submit():
+        abort(400)
+    try:
+        removed = avatars.remove_picture(current_user)
+    except avatars.PictureBeingProcessed:
+        flash(_("Your picture is still being processed; remove it once it appears."), "warning")
+    else:
+        db.session.commit()
+        if removed:
+            flash(_("Your picture has been removed."), "success")
+    return redirect(url_for("main.edit_profile"))
 
 
 @bp.route("/follow/<username>", methods=["POST"])
@@ -226,6 +280,21 @@ def translate_text():
         abort(502, description="The translation service failed.")
     db.session.commit()  # keeps a new translation in the cache
     return {"text": translated}
+
+
+@bp.route("/avatar/<int:user_id>/<version>/<int:size>.webp")
+def avatar_picture(user_id: int, version: str, size: int):
+    """One size of an uploaded picture; its URL changes with every picture, so it is cached for good."""
+    try:
+        path = avatars.picture_path(user_id, version, size)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/webp", max_age=AVATAR_CACHE_SECONDS, conditional=True, etag=True)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
 
 
 @bp.route("/avatar/<int:user_id>")
