@@ -22,6 +22,7 @@ from .message import (
 )
 from .notification import Notification
 from .post import MAX_POST_LENGTH, Post
+from .reaction import PostGone, likes, reposts
 from .task import TASK_PROGRESS, Task, TaskInProgress
 from .token import Token
 from .translation import PostTranslation
@@ -53,6 +54,7 @@ __all__ = [
     "MessageRefused",
     "Notification",
     "Post",
+    "PostGone",
     "PostTranslation",
     "TASK_PROGRESS",
     "Task",
@@ -62,6 +64,8 @@ __all__ = [
     "User",
     "follows",
     "insert_or_ignore",
+    "likes",
+    "reposts",
     "upsert",
     "utcnow",
 ]

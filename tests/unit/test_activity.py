@@ -2,7 +2,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import FOLLOW, LIKE, UNREAD_ACTIVITY_COUNT, Activity, Notification, User
+from app.models import LIKE, UNREAD_ACTIVITY_COUNT, Activity, Notification, User
 
 
 def unread(user: User) -> int:
