@@ -15,7 +15,7 @@ from .models import Post, User
 from .web import MAX_QUERY_INT
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-CURSOR = re.compile(r"^(\d{1,16})\.(\d{1,10})$")
+CURSOR = re.compile(r"([0-9]{1,16})\.([0-9]{1,10})")
 # Times a cursor may name: within what a timestamp column holds, and not absurd.
 LATEST_CURSOR_TIME = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -34,7 +34,7 @@ def encode_cursor(post: Post) -> str:
 
 def decode_cursor(value: str) -> FeedCursor:
     """The ``(time, post id)`` a cursor names; InvalidCursor for anything else."""
-    match = CURSOR.match(value)
+    match = CURSOR.fullmatch(value)
     if match is None:
         raise InvalidCursor(value)
     microseconds, post_id = int(match[1]), int(match[2])

@@ -23,7 +23,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import seed_content
 from .extensions import db
-from .models import MAX_POST_LENGTH, Conversation, ConversationMember, Message, Post, User, follows
+from .models import MAX_POST_LENGTH, Conversation, ConversationMember, Message, Post, User, follows, likes, reposts
+from .models.base import dialect_insert
 
 DEMO_PASSWORD = "microblog-demo"
 BATCH_SIZE = 5_000
@@ -34,11 +35,16 @@ YEAR = timedelta(days=365)
 @click.option("--users", "user_total", default=200, show_default=True, help="How many people.")
 @click.option("--posts", "post_total", default=5_000, show_default=True, help="How many posts in all.")
 @click.option("--follows", "follows_per_user", default=25, show_default=True, help="Average follows per person.")
+@click.option("--likes", "like_total", default=0, show_default=True, help="How many likes in all.")
+@click.option("--reposts", "repost_total", default=0, show_default=True, help="How many reposts in all.")
 @click.option("--seed", "random_seed", default=2024, show_default=True, help="Same seed, same network.")
 @click.option("--if-empty", is_flag=True, help="Quietly do nothing when people already exist.")
 @with_appcontext
-def seed_command(user_total: int, post_total: int, follows_per_user: int, random_seed: int, if_empty: bool) -> None:
-    """Fill an empty database with demo people, posts and follows."""
+def seed_command(
+    user_total: int, post_total: int, follows_per_user: int, like_total: int, repost_total: int, random_seed: int,
+    if_empty: bool,
+) -> None:
+    """Fill an empty database with demo people, posts, follows, likes and reposts."""
     if user_total < 2:
         raise click.BadParameter("at least 2 people are needed", param_hint="--users")
     existing = db.session.scalar(sa.select(sa.func.count()).select_from(User))
@@ -55,6 +61,9 @@ def seed_command(user_total: int, post_total: int, follows_per_user: int, random
     user_ids = network.insert_users(user_total)
     network.insert_follows(user_ids, follows_per_user)
     network.insert_posts(user_ids, post_total)
+    if post_total:
+        network.insert_reactions(likes, user_ids, like_total, "Likes")
+        network.insert_reactions(reposts, user_ids, repost_total, "Reposts")
     recount()
     last_seen_after_posts()
     db.session.commit()
@@ -62,6 +71,7 @@ def seed_command(user_total: int, post_total: int, follows_per_user: int, random
     network.send_messages(demo)
     db.session.commit()
     index_for_search()
+    analyze_after_bulk_load()
     click.echo(f"Seeded {user_total} people and {post_total} posts.")
     click.echo(f"Demo login: username {demo.username!r}, password {DEMO_PASSWORD!r}")
 
@@ -78,8 +88,19 @@ def index_for_search() -> None:
             click.echo(f"Could not index {name} for search ({error}); run `flask search reindex` later.", err=True)
 
 
+def analyze_after_bulk_load() -> None:
+    """VACUUM ANALYZE on PostgreSQL: fresh statistics and visibility map, or the first queries plan blind."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("VACUUM ANALYZE"))
+
+
 def recount() -> None:
-    """Set every person's post, follower and following counters from the rows."""
+    """Set every person's and post's counters from the rows."""
+    for table, column in ((likes, "like_count"), (reposts, "repost_count")):
+        counted = sa.select(table.c.post_id, sa.func.count().label("n")).group_by(table.c.post_id).subquery()
+        db.session.execute(sa.update(Post).where(Post.id == counted.c.post_id).values({column: counted.c.n}))
     for column, select in (
         ("posts_count", sa.select(sa.func.count()).select_from(Post).where(Post.user_id == User.id)),
         ("followers_count", sa.select(sa.func.count()).select_from(follows).where(follows.c.followed_id == User.id)),
@@ -240,3 +261,29 @@ class DemoNetwork:
                     })
                 db.session.execute(sa.insert(Post.__table__), rows)
                 bar.update(len(rows))
+
+    def insert_reactions(self, table: sa.Table, user_ids: list[int], total: int, label: str) -> None:
+        """About ``total`` likes or reposts by anyone, of recent posts far more often, each after its post.
+
+        Post ids grow with time (``insert_posts`` goes oldest first), so favouring high ids
+        favours recent posts. Repeats of a (person, post) pair are dropped by the unique constraint.
+        """
+        first_id, last_id = db.session.execute(sa.select(sa.func.min(Post.id), sa.func.max(Post.id))).one()
+        span = last_id - first_id
+        with click.progressbar(length=total, label=label) as bar:
+            for start in range(0, total, BATCH_SIZE):
+                rows = [{
+                    "user_id": self.random.choice(user_ids),
+                    "post_id": last_id - int(self.random.random() ** 3 * span),
+                    "created_at": self.now,  # moved after each post's own time below
+                } for _ in range(min(BATCH_SIZE, total - start))]
+                db.session.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+                bar.update(len(rows))
+        # Each a little after its post (up to three days, never in the future), spread by row id.
+        post_time = sa.select(Post.timestamp).where(Post.id == table.c.post_id).scalar_subquery()
+        if db.engine.dialect.name == "postgresql":
+            moved = post_time + sa.func.make_interval(0, 0, 0, 0, 0, 0, (table.c.id * 7919) % 259200)
+            db.session.execute(sa.update(table).values(created_at=sa.func.least(moved, sa.func.now())))
+        else:
+            moved = sa.func.datetime(post_time, sa.func.printf("+%d seconds", (table.c.id * 7919) % 259200))
+            db.session.execute(sa.update(table).values(created_at=sa.func.min(moved, sa.func.datetime("now"))))
