@@ -67,7 +67,7 @@ def home_feed(
         depth, offset = number * per_page + 1, (number - 1) * per_page
     select = Post.timeline_select(reader, depth=depth, before=before, after=after)
     rows = db.session.execute(select.limit(per_page + 1).offset(offset)).unique().all()
-    items = [_feed_post(row) for row in rows[:per_page]]
+    items = [_feed_post(row, reader.id) for row in rows[:per_page]]
     more = len(rows) > per_page
     if forwards:
         items.reverse()
@@ -81,8 +81,8 @@ def home_feed(
     )
 
 
-def _feed_post(row) -> Post:
+def _feed_post(row, reader_id: int) -> Post:
     post, reposter, feed_time, liked, reposted = row
     post.reposted_by, post.feed_time = reposter, feed_time
-    post.reader_liked, post.reader_reposted = bool(liked), bool(reposted)
+    post.reader_liked, post.reader_reposted, post.reader_state_for = bool(liked), bool(reposted), reader_id
     return post

@@ -1,20 +1,29 @@
-"""Posts: publishing and deleting your own, reading anyone's, explore and the home timeline."""
+"""Posts: publishing and deleting your own, reading anyone's, likes and reposts, explore and the home timeline."""
 
-import sqlalchemy as sa
 from apifairy import arguments, authenticate, body, other_responses, response
-from flask import abort, url_for
+from flask import abort, request, url_for
+from flask_marshmallow.schema import Schema
+from marshmallow import fields
 
 from ..extensions import db, limiter
-from ..models import Post, User, follows
+from ..feed import home_feed
+from ..models import Post, PostGone, User
+from ..models.reaction import Like
 from ..ratelimits import setting, signed_in_person
 from . import bp
 from .auth import current_person, token_auth
-from .collections import CursorArgsSchema, cursor_page, cursor_page_of
+from .collections import CollectionLinksSchema, CursorArgsSchema, cursor_page, cursor_page_of
 from .errors import documented
 from .helpers import find_or_404
-from .schemas import PostCreateSchema, PostSchema
+from .schemas import AuthorSchema, PostCreateSchema, PostSchema, TimelineArgsSchema, TimelinePostSchema
 
 post_page = cursor_page_of(PostSchema)
+
+
+def with_reader_state(page: dict) -> dict:
+    """Note on a page of posts what the token's owner liked and reposted (one query for the page)."""
+    Post.load_reader_state(page["items"], current_person())
+    return page
 
 
 @bp.route("/posts", methods=["POST"])
@@ -39,6 +48,71 @@ def get_post(id: int):
     return find_or_404(Post, id)
 
 
+@bp.route("/posts/<int:id>/like", methods=["PUT"])
+@authenticate(token_auth)
+@response(PostSchema)
+@other_responses(documented(404))
+def like_post(id: int):
+    """Like a post (doing it again changes nothing)"""
+    return react(id, Post.like)
+
+
+@bp.route("/posts/<int:id>/like", methods=["DELETE"])
+@authenticate(token_auth)
+@response(PostSchema)
+@other_responses(documented(404))
+def unlike_post(id: int):
+    """Stop liking a post (doing it again changes nothing)"""
+    return react(id, Post.unlike)
+
+
+@bp.route("/posts/<int:id>/repost", methods=["PUT"])
+@authenticate(token_auth)
+@response(PostSchema)
+@other_responses(documented(404))
+def repost_post(id: int):
+    """Repost a post to your followers' timelines (doing it again changes nothing; your own posts too)"""
+    return react(id, Post.repost)
+
+
+@bp.route("/posts/<int:id>/repost", methods=["DELETE"])
+@authenticate(token_auth)
+@response(PostSchema)
+@other_responses(documented(404))
+def unrepost_post(id: int):
+    """Take back your repost of a post (doing it again changes nothing)"""
+    return react(id, Post.unrepost)
+
+
+def react(id: int, change) -> Post:
+    post = find_or_404(Post, id)
+    Post.load_reader_state([post], current_person())
+    try:
+        change(post, current_person())
+    except PostGone:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    return post
+
+
+class LikeSchema(Schema):
+    id = fields.Integer(required=True, metadata={"description": "The like's own id, for paging."})
+    user = fields.Nested(AuthorSchema, required=True)
+    timestamp = fields.DateTime(required=True, attribute="created_at")
+
+
+@bp.route("/posts/<int:id>/likes", methods=["GET"])
+@authenticate(token_auth)
+@arguments(CursorArgsSchema)
+@response(cursor_page_of(LikeSchema))
+@other_responses(documented(400, 404))
+def get_post_likes(args: dict, id: int):
+    """Who liked a post, most recent first, paged by the like's id"""
+    post = find_or_404(Post, id)
+    return cursor_page(Like.of_post_select(post.id), Like.id, args, "api.get_post_likes", id=id)
+
+
 @bp.route("/posts/<int:id>", methods=["DELETE"])
 @authenticate(token_auth)
 @other_responses(documented(403, 404))
@@ -60,20 +134,49 @@ def delete_post(id: int):
 @other_responses(documented(400))
 def get_posts(args: dict):
     """Everyone's posts (explore), newest first, paged by id"""
-    return cursor_page(Post.explore_select(), Post.id, args, "api.get_posts")
+    return with_reader_state(cursor_page(Post.explore_select(), Post.id, args, "api.get_posts"))
+
+
+class TimelineMetaSchema(Schema):
+    limit = fields.Integer(required=True)
+    before = fields.String(allow_none=True)
+    after = fields.String(allow_none=True)
+    has_more = fields.Boolean(required=True, metadata={"description": "Whether `_links.next` leads to more."})
+
+
+class TimelinePageSchema(Schema):
+    items = fields.List(fields.Nested(TimelinePostSchema), required=True)
+    _meta = fields.Nested(TimelineMetaSchema, required=True)
+    _links = fields.Nested(CollectionLinksSchema, required=True)
 
 
 @bp.route("/timeline", methods=["GET"])
 @authenticate(token_auth)
-@arguments(CursorArgsSchema)
-@response(post_page)
+@arguments(TimelineArgsSchema)
+@response(TimelinePageSchema)
 @other_responses(documented(400))
 def get_timeline(args: dict):
-    """Your home timeline: your posts and those of the people you follow, newest first, paged by id"""
-    reader = current_person()
-    followed = sa.select(follows.c.followed_id).where(follows.c.follower_id == reader.id)
-    select = Post.explore_select().where(sa.or_(Post.user_id == reader.id, Post.user_id.in_(followed)))
-    return cursor_page(select, Post.id, args, "api.get_timeline")
+    """Your home timeline: your posts, those of the people you follow and what they reposted, newest first
+
+    Each post appears once, at the time it entered the timeline (its own, or its latest repost's),
+    with `reposted_by`. Paged by cursor: follow `_links.next`.
+    """
+    before, after, limit = args.get("before"), args.get("after"), args["limit"]
+    page = home_feed(current_person(), limit, before=before, after=after)
+    forwards = after is not None and before is None
+    items = page.items[::-1] if forwards else page.items
+    more = page.newer if forwards else page.older
+    bounds = {name: request.args[name] for name in ("before", "after") if args.get(name) is not None}
+    next_link = None
+    if more:
+        continued = {"after": more} if forwards else {**bounds, "before": more}
+        next_link = url_for("api.get_timeline", limit=limit, **continued)
+    return {
+        "items": items,
+        "_meta": {"limit": limit, "before": bounds.get("before"), "after": bounds.get("after"),
+                  "has_more": more is not None},
+        "_links": {"self": url_for("api.get_timeline", limit=limit, **bounds), "next": next_link, "prev": None},
+    }
 
 
 @bp.route("/users/<int:id>/posts", methods=["GET"])
@@ -84,4 +187,4 @@ def get_timeline(args: dict):
 def get_user_posts(args: dict, id: int):
     """One person's posts, newest first, paged by id"""
     author = find_or_404(User, id)
-    return cursor_page(Post.by_author_select(author), Post.id, args, "api.get_user_posts", id=id)
+    return with_reader_state(cursor_page(Post.by_author_select(author), Post.id, args, "api.get_user_posts", id=id))

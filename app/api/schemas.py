@@ -7,7 +7,7 @@ schemas, which APIFairy serialises with ``jsonify``.
 
 from flask import g, url_for
 from flask_marshmallow.schema import Schema
-from marshmallow import EXCLUDE, fields, post_dump, validate
+from marshmallow import EXCLUDE, ValidationError, fields, post_dump, pre_dump, validate
 from marshmallow.utils import missing
 
 from .. import accounts
@@ -171,6 +171,7 @@ class AuthorSchema(Schema):
 class PostLinksSchema(Schema):
     self = fields.String(required=True)
     author = fields.String(required=True)
+    likes = fields.String(required=True)
 
 
 class PostSchema(Schema):
@@ -179,9 +180,53 @@ class PostSchema(Schema):
     timestamp = fields.DateTime(required=True)
     language = fields.String(required=True, allow_none=True, metadata={"description": "Detected; null when unsure."})
     author = fields.Nested(AuthorSchema, required=True)
+    like_count = fields.Integer(required=True)
+    repost_count = fields.Integer(required=True)
+    liked = fields.Boolean(required=True, attribute="reader_liked", metadata={"description": "Whether you liked it."})
+    reposted = fields.Boolean(required=True, attribute="reader_reposted",
+                              metadata={"description": "Whether you reposted it."})
     links = Computed(PostLinksSchema, lambda post: {
         "self": url_for("api.get_post", id=post.id), "author": url_for("api.get_user", id=post.user_id),
+        "likes": url_for("api.get_post_likes", id=post.id),
     }, data_key="_links", required=True)
+
+    @pre_dump
+    def know_what_the_reader_did(self, post, **kwargs):
+        # Views load this for a whole page in one query (Post.load_reader_state); this covers a post alone.
+        if g.get("api_user_id") and not post.knows_reader_state(g.api_user_id):
+            from .auth import current_person
+
+            type(post).load_reader_state([post], current_person())
+        return post
+
+
+class TimelinePostSchema(PostSchema):
+    reposted_by = fields.Nested(AuthorSchema, required=True, allow_none=True, metadata={
+        "description": "Who, among the people you follow (or you), reposted it; null when it is here as itself."})
+    feed_time = fields.DateTime(required=True, metadata={
+        "description": "When it entered your timeline: its own time, or the repost's."})
+
+
+class FeedCursor(fields.String):
+    """A place in the home timeline, ``<microseconds since 1970>.<post id>``, as ``_links`` give it."""
+
+    def __init__(self, metadata: dict, **kwargs):
+        super().__init__(metadata={"pattern": r"^[0-9]{1,16}\.[0-9]{1,10}$", **metadata}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from ..feed import InvalidCursor, decode_cursor
+
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return decode_cursor(text)
+        except InvalidCursor:
+            raise ValidationError("Give a cursor from _links.") from None
+
+
+class TimelineArgsSchema(Input):
+    before = FeedCursor(metadata={"description": "A cursor: what entered your timeline before it, newest first."})
+    after = FeedCursor(metadata={"description": "A cursor: what entered your timeline after it, oldest first."})
+    limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
 class PostCreateSchema(Input):

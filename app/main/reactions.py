@@ -54,6 +54,7 @@ def react(post_id: int, change):
     if not EmptyForm().validate_on_submit():
         abort(400, description="The form has expired or was not sent from this site. Please try again.")
     post = find_post_or_404(post_id)
+    Post.load_reader_state([post], current_user)
     try:
         change(post, current_user)
     except PostGone:

@@ -45,6 +45,7 @@ class Post(SearchableMixin, db.Model):
     # or, on the home feed, by the feed query itself, in the same statement.
     reader_liked = None  # bool once known
     reader_reposted = None
+    reader_state_for = None  # the id of the person they are about
     # On the home feed: who among the people you follow reposted it (None: it is there as a post),
     # and the time it entered the feed (its own time, or the repost's).
     reposted_by = None  # a User
@@ -108,7 +109,10 @@ class Post(SearchableMixin, db.Model):
     def _react(self, change, reaction, user: User, counter: str) -> bool:
         changed = change(reaction, user.id, self.id)
         db.session.expire(self, [counter])
-        # Whether it changed anything or not, the person's state is now known.
+        if self.reader_state_for != user.id:
+            self.reader_liked = self.reader_reposted = None
+            self.reader_state_for = user.id
+        # Whether it changed anything or not, this part of the person's state is now known.
         setattr(self, "reader_liked" if reaction is LIKES else "reader_reposted", change is add_reaction)
         return changed
 
@@ -121,7 +125,7 @@ class Post(SearchableMixin, db.Model):
         """Note on each of ``posts`` whether ``reader`` liked and reposted it: one query for the lot."""
         if reader is None or not getattr(reader, "is_authenticated", True):
             return
-        ids = [post.id for post in posts if post.reader_liked is None or post.reader_reposted is None]
+        ids = [post.id for post in posts if not post.knows_reader_state(reader.id)]
         if not ids:
             return
         liked, reposted = set(), set()
@@ -132,7 +136,13 @@ class Post(SearchableMixin, db.Model):
         for post_id, kind in db.session.execute(statement):
             (liked if kind == "like" else reposted).add(post_id)
         for post in posts:
-            post.reader_liked, post.reader_reposted = post.id in liked, post.id in reposted
+            if post.id in ids:
+                post.reader_liked, post.reader_reposted = post.id in liked, post.id in reposted
+                post.reader_state_for = reader.id
+
+    def knows_reader_state(self, reader_id: int) -> bool:
+        """Whether reader_liked and reader_reposted are known, and about this person."""
+        return self.reader_state_for == reader_id and None not in (self.reader_liked, self.reader_reposted)
 
     @staticmethod
     def explore_select() -> sa.Select:

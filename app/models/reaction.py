@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from ..extensions import db
 from .activity import LIKE, REPOST, Activity
@@ -47,6 +48,19 @@ reposts = sa.Table(
     sa.Index("ix_reposts_user_id_created_at_post_id", "user_id", "created_at", "post_id"),
     sa.Index("ix_reposts_post_id_id", "post_id", "id"),
 )
+
+class Like(db.Model):
+    """A row of ``likes`` as an object, for lists of who liked a post."""
+
+    __table__ = likes
+
+    user: so.Mapped["User"] = so.relationship()  # noqa: F821
+
+    @staticmethod
+    def of_post_select(post_id: int) -> sa.Select:
+        """The likes of a post, with who gave them; page them by ``Like.id``."""
+        return sa.select(Like).options(so.joinedload(Like.user)).where(Like.post_id == post_id)
+
 
 # The columns of posts this module keeps (it sits below app/models/post.py, which reads reposts).
 posts = sa.table("posts", sa.column("id"), sa.column("user_id"), sa.column("like_count"),

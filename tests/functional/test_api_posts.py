@@ -18,7 +18,9 @@ def test_publishing_answers_201_with_the_post_and_counts_it(client, make_user, b
     assert response.headers["Location"] == f"/api/posts/{post.id}"
     assert response.json["body"] == "my first post" == post.body
     assert response.json["author"]["username"] == "john"
-    assert response.json["_links"] == {"self": f"/api/posts/{post.id}", "author": f"/api/users/{john.id}"}
+    assert response.json["_links"] == {"self": f"/api/posts/{post.id}", "author": f"/api/users/{john.id}",
+                                       "likes": f"/api/posts/{post.id}/likes"}
+    assert (response.json["like_count"], response.json["liked"], response.json["reposted"]) == (0, False, False)
     db.session.refresh(john)
     assert john.posts_count == 1
 

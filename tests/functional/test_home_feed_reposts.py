@@ -36,7 +36,8 @@ def repost(post: Post, user, seconds: float) -> None:
 
 
 def feed(user, per_page: int = 20):
-    return [(post.body, post.reposted_by.username if post.reposted_by else None) for post in home_feed(user, per_page).items]
+    items = home_feed(user, per_page).items
+    return [(post.body, post.reposted_by.username if post.reposted_by else None) for post in items]
 
 
 def test_a_repost_by_someone_you_follow_brings_a_post_at_the_repost_time(people, make_post):
