@@ -1,7 +1,7 @@
 // Like and repost buttons under posts (templates/main/_post_social.html): each is a POST form
 // that works without this script; with it, the form is sent in the background with the CSRF
 // header and the button and its count change in place. The URLs and labels come from the
-// form's data- attributes.
+// form's data- attributes: data-other-url is where the form posts once the state has changed.
 (function () {
   "use strict";
 
@@ -14,8 +14,12 @@
     var reaction = form.closest(".reaction");
     var button = form.querySelector("button");
     var label = active ? form.dataset.offLabel : form.dataset.onLabel;
+    if (reaction.classList.contains("is-active") !== active) {
+      var other = form.dataset.otherUrl;
+      form.dataset.otherUrl = form.getAttribute("action");
+      form.setAttribute("action", other);
+    }
     reaction.classList.toggle("is-active", active);
-    form.action = active ? form.dataset.offUrl : form.dataset.onUrl;
     button.setAttribute("aria-pressed", active ? "true" : "false");
     button.title = label;
     form.querySelector(".reaction-label").textContent = label;
@@ -27,7 +31,7 @@
     var reaction = form.closest(".reaction");
     if (reaction.classList.contains("is-busy")) return;
     reaction.classList.add("is-busy");
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
