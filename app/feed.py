@@ -37,9 +37,8 @@ def decode_cursor(value: str) -> FeedCursor:
     match = CURSOR.fullmatch(value)
     if match is None:
         raise InvalidCursor(value)
-    microseconds, post_id = int(match[1]), int(match[2])
-    if post_id > MAX_QUERY_INT:
-        raise InvalidCursor(value)
+    # No post id is beyond an integer column, so a larger one bounds the same rows as the largest.
+    microseconds, post_id = int(match[1]), min(int(match[2]), MAX_QUERY_INT)
     try:
         time = EPOCH + timedelta(microseconds=microseconds)
     except OverflowError:

@@ -9,7 +9,7 @@ and analysed. Signs in (through the session cookie) as the first person who foll
 about 50 people, and times ``GET /index``, ``/index?page=2`` and ``/index?page=40``
 and, where the code has them, the cursor pages, through the whole Flask stack (test
 client, no network) over ``--requests`` calls each: p50 and p99 in milliseconds.
-Then ``EXPLAIN (ANALYZE, BUFFERS)`` of the feed's query for page 1. Runs against
+The feed's query alone is timed the same way, and ``EXPLAIN (ANALYZE, BUFFERS)`` of it printed. Runs against
 whatever code is in the current directory, so the same script measures before and
 after a change.
 """
@@ -78,6 +78,13 @@ def main() -> None:
               f"reader {reader.username} follows {reader.following_count}")
         session_id = reader.get_id()
         query = Post.timeline_select(reader, depth=26).limit(26)
+        timings = []
+        for _ in range(args.requests + 1):
+            db.session.expunge_all()
+            started = perf_counter()
+            db.session.execute(query).all()
+            timings.append((perf_counter() - started) * 1000)
+        query_times = statistics.median(timings[1:]), percentile(timings[1:], 0.99)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         plan = db.session.scalars(sa.text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}")).all()
         db.session.rollback()
@@ -92,12 +99,13 @@ def main() -> None:
         if marker in page:
             cursor = page.split(marker, 1)[1].split('"', 1)[0]
             urls.append(f"/index?before={cursor}")
-    print("| page | p50 ms | p99 ms |\n|---|---:|---:|")
+    print("| request | p50 ms | p99 ms |\n|---|---:|---:|")
+    print(f"| the feed query alone, page 1 (execute and fetch) | {query_times[0]:.1f} | {query_times[1]:.1f} |")
     for url in urls:
         p50, p99 = time_page(client, url, args.requests)
         shown = url if "before=" not in url else "/index?before=<cursor after page 39>"
         print(f"| `{shown}` | {p50:.1f} | {p99:.1f} |")
-    print("\nEXPLAIN (ANALYZE, BUFFERS), page 1:\n")
+    print("\nEXPLAIN (ANALYZE, BUFFERS), page 1 (warm):\n")
     print("\n".join("    " + line for line in plan))
 
 

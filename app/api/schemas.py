@@ -211,7 +211,7 @@ class FeedCursor(fields.String):
     """A place in the home timeline, ``<microseconds since 1970>.<post id>``, as ``_links`` give it."""
 
     def __init__(self, metadata: dict, **kwargs):
-        super().__init__(metadata={"pattern": r"^[0-9]{1,16}\.[0-9]{1,10}$", **metadata}, **kwargs)
+        super().__init__(metadata={"pattern": r"^[0-9]{1,16}\.[0-9]{1,10}\Z", **metadata}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         from ..feed import InvalidCursor, decode_cursor

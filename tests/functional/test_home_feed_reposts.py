@@ -130,6 +130,7 @@ def test_the_home_page_links_by_cursor_and_refuses_a_bad_one(app, client, people
         response = client.get(f"/index?before={bad}")
         assert response.status_code == (200 if bad == "" else 400), bad
     assert client.get("/index?after=nope").status_code == 400
+    assert client.get("/index?before=1.9999999999").status_code == 200  # an id beyond any: the same bound
 
 
 def test_the_repost_line_names_the_reposter(client, people, make_post, auth):
