@@ -69,6 +69,8 @@ class Config:
     LOG_DIR = os.environ.get("LOG_DIR") or os.path.join(basedir, "logs")
 
     POSTS_PER_PAGE = int(os.environ.get("POSTS_PER_PAGE") or 25)
+    # Seconds after publishing during which its author may edit a post.
+    POST_EDIT_WINDOW = int(os.environ.get("POST_EDIT_WINDOW") or 900)
     LANGUAGES = as_list(os.environ.get("LANGUAGES")) or ["en", "es", "de"]
     # Translation of posts: Microsoft Translator when its key is set, else
     # LibreTranslate when its URL is set, else off.
@@ -91,6 +93,11 @@ class Config:
     PASSWORD_RESET_EXPIRES = 600
     # Private messages shown per conversation page, and conversations per page of /messages.
     MESSAGES_PER_PAGE = int(os.environ.get("MESSAGES_PER_PAGE") or 25)
+    # People per page of follower, following, blocked and muted lists; activity items per page of
+    # /notifications/all; open reports per page of /admin/reports.
+    PEOPLE_PER_PAGE = int(os.environ.get("PEOPLE_PER_PAGE") or 25)
+    ACTIVITY_PER_PAGE = int(os.environ.get("ACTIVITY_PER_PAGE") or 30)
+    REPORTS_PER_PAGE = int(os.environ.get("REPORTS_PER_PAGE") or 25)
     # Seconds between the page's requests to /notifications (the unread badge).
     NOTIFICATION_POLL_INTERVAL = float(os.environ.get("NOTIFICATION_POLL_INTERVAL") or 10)
     # The Content-Security-Policy header; every script and stylesheet is a static file of the
@@ -186,6 +193,9 @@ class TestConfig(Config):
     LIBRETRANSLATE_API_KEY = None
     TRANSLATION_TIMEOUT = 5.0
     MESSAGES_PER_PAGE = 3
+    PEOPLE_PER_PAGE = 3
+    ACTIVITY_PER_PAGE = 5
+    REPORTS_PER_PAGE = 3
     SOCKETIO_ENABLED = False
     # Tests point search at a local server of their own when they need Elasticsearch.
     ELASTICSEARCH_URL = None

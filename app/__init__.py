@@ -119,6 +119,7 @@ def register_language_helpers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach each area of the site."""
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .chat import bp as chat_bp
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(main_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     # API clients authenticate every request with a token, never a cookie, so CSRF cannot apply.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api")

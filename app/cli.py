@@ -18,6 +18,76 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(translate)
     app.cli.add_command(search)
+    app.cli.add_command(admin)
+
+
+# -- flask admin --------------------------------------------------------------------------------
+
+
+@click.group(cls=AppGroup)
+def admin() -> None:
+    """Admin commands: who may moderate, and lifting a suspension."""
+
+
+def find_person(username: str):
+    from .models import User
+
+    user = User.find_by_username(username)
+    if user is None:
+        raise click.BadParameter(f"there is nobody called {username!r}", param_hint="USERNAME")
+    return user
+
+
+@admin.command()
+@click.argument("username")
+def grant(username: str) -> None:
+    """Make USERNAME an admin: they see /admin/reports and can remove posts and suspend people."""
+    from .extensions import db
+    from .moderation import set_admin
+
+    user = find_person(username)
+    set_admin(user, True)
+    db.session.commit()
+    click.echo(f"{user.username} is an admin.")
+
+
+@admin.command()
+@click.argument("username")
+def revoke(username: str) -> None:
+    """Take the admin role away from USERNAME."""
+    from .extensions import db
+    from .moderation import set_admin
+
+    user = find_person(username)
+    set_admin(user, False)
+    db.session.commit()
+    click.echo(f"{user.username} is no longer an admin.")
+
+
+@admin.command()
+@click.argument("username")
+def unsuspend(username: str) -> None:
+    """Lift USERNAME's suspension, so they can sign in again."""
+    from .extensions import db
+    from .moderation import unsuspend as lift
+
+    user = find_person(username)
+    if not lift(user):
+        raise click.ClickException(f"{user.username} is not suspended.")
+    db.session.commit()
+    click.echo(f"{user.username} can sign in again.")
+
+
+@admin.command("list")
+def list_admins() -> None:
+    """Print the admins' usernames."""
+    import sqlalchemy as sa
+
+    from .extensions import db
+    from .models import User
+
+    for username in db.session.scalars(sa.select(User.username).where(User.is_admin).order_by(User.id)):
+        click.echo(username)
 
 
 # -- flask search -------------------------------------------------------------------------------

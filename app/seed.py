@@ -23,8 +23,20 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import seed_content
 from .extensions import db
-from .models import MAX_POST_LENGTH, Conversation, ConversationMember, Message, Post, User, follows, likes, reposts
+from .models import (
+    MAX_POST_LENGTH,
+    Conversation,
+    ConversationMember,
+    Message,
+    Post,
+    User,
+    follows,
+    likes,
+    post_tags,
+    reposts,
+)
 from .models.base import dialect_insert
+from .richtext import tags_of
 
 DEMO_PASSWORD = "microblog-demo"
 BATCH_SIZE = 5_000
@@ -259,7 +271,13 @@ class DemoNetwork:
                         "user_id": author,
                         "language": "en",  # the demo texts are English
                     })
-                db.session.execute(sa.insert(Post.__table__), rows)
+                posts = Post.__table__
+                inserted = db.session.execute(
+                    sa.insert(posts).returning(posts.c.id, posts.c.body, sort_by_parameter_order=True), rows
+                ).all()
+                tags = [{"post_id": id, "tag": tag} for id, body in inserted for tag in sorted(tags_of(body))]
+                if tags:
+                    db.session.execute(sa.insert(post_tags), tags)
                 bar.update(len(rows))
 
     def insert_reactions(self, table: sa.Table, user_ids: list[int], total: int, label: str) -> None:

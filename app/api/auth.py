@@ -16,8 +16,9 @@ token_auth.__doc__ = "A token from POST /api/tokens, sent as `Authorization: Bea
 
 @basic_auth.verify_password
 def verify_password(login: str, password: str) -> User | None:
-    """The person these credentials belong to, or None."""
-    return authenticate(login, password) if login and password else None
+    """The person these credentials belong to, or None (also when they are suspended)."""
+    user = authenticate(login, password) if login and password else None
+    return user if user is not None and not user.is_suspended else None
 
 
 @token_auth.verify_token

@@ -1,21 +1,31 @@
-"""Posts: publishing and deleting your own, reading anyone's, likes and reposts, explore and the home timeline."""
+"""Posts: publishing, editing and deleting your own, reading anyone's, replies, tags, likes and reposts, explore and
+the home timeline."""
 
+import sqlalchemy as sa
 from apifairy import arguments, authenticate, body, other_responses, response
 from flask import abort, request, url_for
 from flask_marshmallow.schema import Schema
 from marshmallow import fields
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 from ..extensions import db, limiter
 from ..feed import home_feed
-from ..models import Post, PostGone, User
-from ..models.reaction import Like
+from ..models import Blocked, Like, Post, PostError, PostGone, User, blocked_between, hidden_authors_select
 from ..ratelimits import setting, signed_in_person
+from ..richtext import is_tag, normalize_tag
 from . import bp
 from .auth import current_person, token_auth
 from .collections import CollectionLinksSchema, CursorArgsSchema, cursor_page, cursor_page_of
 from .errors import documented
 from .helpers import find_or_404
-from .schemas import AuthorSchema, PostCreateSchema, PostSchema, TimelineArgsSchema, TimelinePostSchema
+from .schemas import (
+    AuthorSchema,
+    PostCreateSchema,
+    PostSchema,
+    PostUpdateSchema,
+    TimelineArgsSchema,
+    TimelinePostSchema,
+)
 
 post_page = cursor_page_of(PostSchema)
 
@@ -33,8 +43,12 @@ def with_reader_state(page: dict) -> dict:
 @response(PostSchema, 201)
 @other_responses(documented(429, body=True))
 def create_post(data: dict):
-    """Publish a post (at most 140 characters)"""
-    post = Post.publish(current_person(), data["body"])
+    """Publish a post (at most 140 characters), answering the post `in_reply_to` if given"""
+    try:
+        post = Post.publish(current_person(), data["body"], in_reply_to=data.get("in_reply_to"))
+    except PostError as error:
+        db.session.rollback()
+        raise post_error(error, "in_reply_to") from None
     db.session.commit()
     return post, 201, {"Location": url_for("api.get_post", id=post.id)}
 
@@ -48,10 +62,27 @@ def get_post(id: int):
     return find_or_404(Post, id)
 
 
+@bp.route("/posts/<int:id>", methods=["PUT"])
+@authenticate(token_auth)
+@body(PostUpdateSchema)
+@response(PostSchema)
+@other_responses(documented(403, 404, body=True))
+def update_post(data: dict, id: int):
+    """Edit one of your posts, within the edit window after publishing it (15 minutes by default)"""
+    post = find_or_404(Post, id)
+    try:
+        post.edit(current_person(), data["body"])
+    except PostError as error:
+        db.session.rollback()
+        raise post_error(error, "body") from None
+    db.session.commit()
+    return post
+
+
 @bp.route("/posts/<int:id>/like", methods=["PUT"])
 @authenticate(token_auth)
 @response(PostSchema)
-@other_responses(documented(404))
+@other_responses(documented(404, 422))
 def like_post(id: int):
     """Like a post (doing it again changes nothing)"""
     return react(id, Post.like)
@@ -69,7 +100,7 @@ def unlike_post(id: int):
 @bp.route("/posts/<int:id>/repost", methods=["PUT"])
 @authenticate(token_auth)
 @response(PostSchema)
-@other_responses(documented(404))
+@other_responses(documented(404, 422))
 def repost_post(id: int):
     """Repost a post to your followers' timelines (doing it again changes nothing; your own posts too)"""
     return react(id, Post.repost)
@@ -92,6 +123,9 @@ def react(id: int, change) -> Post:
     except PostGone:
         db.session.rollback()
         abort(404)
+    except Blocked:
+        db.session.rollback()
+        abort(422, "You cannot like or repost this post: one of you has blocked the other.")
     db.session.commit()
     return post
 
@@ -111,6 +145,37 @@ def get_post_likes(args: dict, id: int):
     """Who liked a post, most recent first, paged by the like's id"""
     post = find_or_404(Post, id)
     return cursor_page(Like.of_post_select(post.id), Like.id, args, "api.get_post_likes", id=id)
+
+
+@bp.route("/posts/<int:id>/replies", methods=["GET"])
+@authenticate(token_auth)
+@arguments(CursorArgsSchema)
+@response(post_page)
+@other_responses(documented(400, 404))
+def get_post_replies(args: dict, id: int):
+    """A post's direct replies, newest first, paged by id (oldest first reading on with `after`)"""
+    post = find_or_404(Post, id)
+    return with_reader_state(cursor_page(Post.replies_select(post.id), Post.id, args, "api.get_post_replies", id=id))
+
+
+@bp.route("/tags/<tag>/posts", methods=["GET"])
+@authenticate(token_auth)
+@arguments(CursorArgsSchema)
+@response(post_page)
+@other_responses(documented(400, 404))
+def get_tag_posts(args: dict, tag: str):
+    """The posts with a #tag (any letter case), newest first, paged by id"""
+    if len(tag) > 64 or not is_tag(tag):
+        abort(404, "A tag is up to 64 letters, digits or underscores, one of them a letter.")
+    name = normalize_tag(tag)
+    return with_reader_state(cursor_page(Post.tag_select(name), Post.id, args, "api.get_tag_posts", tag=name))
+
+
+def post_error(error: PostError, field: str) -> HTTPException:
+    """A refused post change as an HTTP error (400, 403 or 404) naming the field at fault."""
+    exception = default_exceptions[error.status](str(error))
+    exception.errors = {field: [str(error)]}
+    return exception
 
 
 @bp.route("/posts/<int:id>", methods=["DELETE"])
@@ -133,8 +198,9 @@ def delete_post(id: int):
 @response(post_page)
 @other_responses(documented(400))
 def get_posts(args: dict):
-    """Everyone's posts (explore), newest first, paged by id"""
-    return with_reader_state(cursor_page(Post.explore_select(), Post.id, args, "api.get_posts"))
+    """Everyone's posts (explore) but those of people you blocked, muted or are blocked by, newest first, paged by id"""
+    select = Post.explore_select().where(Post.user_id.not_in(hidden_authors_select(current_person().id)))
+    return with_reader_state(cursor_page(select, Post.id, args, "api.get_posts"))
 
 
 class TimelineMetaSchema(Schema):
@@ -185,6 +251,9 @@ def get_timeline(args: dict):
 @response(post_page)
 @other_responses(documented(400, 404))
 def get_user_posts(args: dict, id: int):
-    """One person's posts, newest first, paged by id"""
+    """One person's posts, newest first, paged by id (none across a block)"""
     author = find_or_404(User, id)
-    return with_reader_state(cursor_page(Post.by_author_select(author), Post.id, args, "api.get_user_posts", id=id))
+    select = Post.by_author_select(author)
+    if blocked_between(current_person().id, author.id):
+        select = select.where(sa.false())
+    return with_reader_state(cursor_page(select, Post.id, args, "api.get_user_posts", id=id))

@@ -11,9 +11,9 @@ from marshmallow import EXCLUDE, ValidationError, fields, post_dump, pre_dump, v
 from marshmallow.utils import missing
 
 from .. import accounts
-from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH
+from ..models import ACTIVITY_KINDS, MAX_MESSAGE_LENGTH, MAX_POST_LENGTH
 from ..models.token import MAX_DEVICE_LENGTH
-from ..schemas import Text
+from ..schemas import StrictInteger, Text
 from ..web import MAX_QUERY_INT
 
 MAX_LIMIT = 100
@@ -171,7 +171,21 @@ class AuthorSchema(Schema):
 class PostLinksSchema(Schema):
     self = fields.String(required=True)
     author = fields.String(required=True)
-    likes = fields.String(required=True)
+    page = fields.String(required=True, metadata={"description": "The post's page on the site."})
+    replies = fields.String(required=True, metadata={"description": "Its replies, oldest first."})
+    in_reply_to = fields.String(required=True, allow_none=True, metadata={"description": "The post it answers."})
+    likes = fields.String(required=True, metadata={"description": "Who liked it, most recent first."})
+
+
+def post_links(post) -> dict:
+    return {
+        "self": url_for("api.get_post", id=post.id),
+        "author": url_for("api.get_user", id=post.user_id),
+        "page": url_for("main.post", post_id=post.id),
+        "replies": url_for("api.get_post_replies", id=post.id),
+        "in_reply_to": url_for("api.get_post", id=post.in_reply_to_id) if post.in_reply_to_id else None,
+        "likes": url_for("api.get_post_likes", id=post.id),
+    }
 
 
 class PostSchema(Schema):
@@ -180,15 +194,20 @@ class PostSchema(Schema):
     timestamp = fields.DateTime(required=True)
     language = fields.String(required=True, allow_none=True, metadata={"description": "Detected; null when unsure."})
     author = fields.Nested(AuthorSchema, required=True)
+    in_reply_to = fields.Integer(required=True, allow_none=True, attribute="in_reply_to_id", metadata={
+        "description": "The id of the post it answers; null for a post that answers nothing, or a deleted post.",
+    })
+    is_reply = fields.Boolean(required=True, metadata={
+        "description": "Whether it was published as a reply (true with a null `in_reply_to`: its post was deleted).",
+    })
+    reply_count = fields.Integer(required=True)
+    edited_at = fields.DateTime(required=True, allow_none=True, metadata={"description": "Null when never edited."})
     like_count = fields.Integer(required=True)
     repost_count = fields.Integer(required=True)
     liked = fields.Boolean(required=True, attribute="reader_liked", metadata={"description": "Whether you liked it."})
     reposted = fields.Boolean(required=True, attribute="reader_reposted",
                               metadata={"description": "Whether you reposted it."})
-    links = Computed(PostLinksSchema, lambda post: {
-        "self": url_for("api.get_post", id=post.id), "author": url_for("api.get_user", id=post.user_id),
-        "likes": url_for("api.get_post_likes", id=post.id),
-    }, data_key="_links", required=True)
+    links = Computed(PostLinksSchema, post_links, data_key="_links", required=True)
 
     @pre_dump
     def know_what_the_reader_did(self, post, **kwargs):
@@ -231,6 +250,13 @@ class TimelineArgsSchema(Input):
 
 class PostCreateSchema(Input):
     body = Body(MAX_POST_LENGTH)
+    in_reply_to = fields.Integer(strict=True, validate=ID_RANGE, allow_none=True, metadata={
+        "description": "The id of the post this one answers.",
+    })
+
+
+class PostUpdateSchema(Input):
+    body = Body(MAX_POST_LENGTH)
 
 
 # -- messages and notifications ---------------------------------------------------------
@@ -272,6 +298,40 @@ class NotificationSchema(Schema):
 class NotificationArgsSchema(Input):
     after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_QUERY_INT),
                            metadata={"description": "The highest notification id you have seen."})
+
+
+# -- activity ---------------------------------------------------------------------------
+
+
+class ActivityLinksSchema(Schema):
+    actor = fields.String(required=True)
+    post = fields.String(required=True, allow_none=True)
+
+
+class ActivitySchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(ACTIVITY_KINDS),
+                         metadata={"description": "follow, mention, reply, like or repost."})
+    actor = fields.Nested(AuthorSchema, required=True, metadata={"description": "Who did it."})
+    post_id = fields.Integer(required=True, allow_none=True,
+                             metadata={"description": "The post it is about (the reply or the mentioning post); "
+                                                      "null for a follow."})
+    timestamp = fields.DateTime(required=True)
+    unread = fields.Boolean(required=True, metadata={"description": "Newer than your read mark."})
+    links = Computed(ActivityLinksSchema, lambda item: {
+        "actor": url_for("api.get_user", id=item.actor_id),
+        "post": url_for("api.get_post", id=item.post_id) if item.post_id is not None else None,
+    }, data_key="_links", required=True)
+
+
+class ActivityReadSchema(Input):
+    up_to = StrictInteger(required=True, validate=validate.Range(min=0, max=MAX_QUERY_INT),
+                           metadata={"description": "Mark your items with this id or a lower one read."})
+
+
+class UnreadActivitySchema(Schema):
+    unread_activity_count = fields.Integer(required=True)
+    read_up_to = fields.Integer(required=True, metadata={"description": "Your read mark now."})
 
 
 # -- tasks ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask import abort, g, url_for
 from .. import accounts
 from ..accounts import AccountError
 from ..extensions import db, limiter
-from ..models import User
+from ..models import Blocked, User
 from ..ratelimits import setting
 from . import bp
 from .auth import current_person, token_auth
@@ -116,7 +116,11 @@ def follow(id: int):
     user = find_or_404(User, id)
     if user.id == current_person().id:
         abort(422, "You cannot follow yourself.")
-    if not current_person().follow(user):
+    try:
+        followed = current_person().follow(user)
+    except Blocked:
+        abort(422, "You cannot follow this person: one of you has blocked the other.")
+    if not followed:
         abort(409, "You already follow this person.")
     db.session.commit()
     return "", 204

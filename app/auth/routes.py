@@ -57,6 +57,9 @@ def login():
             mark_failed_login()
             flash(_("Invalid username or password"), "danger")
             return redirect(url_for("auth.login", next=next_page))
+        if user.is_suspended:
+            flash(_("This account is suspended. Contact the site's admins if you think this is a mistake."), "danger")
+            return redirect(url_for("auth.login", next=next_page))
         sign_in(user, remember=form.remember_me.data)
         return redirect(next_page or url_for("main.index"))
     return render_template("auth/login.html", title=_("Sign In"), form=form)

@@ -11,10 +11,11 @@ import functools
 import logging
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, request
 from flask_babel import _
 from flask_login import current_user
-from flask_socketio import join_room, leave_room
+from flask_socketio import disconnect, join_room, leave_room
 
 from ..extensions import db, socketio
 from ..models import ChatError, ChatRoom, Message, MessageRefused, RoomMessage, User
@@ -52,6 +53,9 @@ def acknowledged(handler):
         person = connection(request.sid)
         if person is None:
             return {"ok": False, "error": _("Connect again: this socket is not signed in.")}
+        if is_suspended(person.user_id):  # suspended while connected: the socket ends here
+            disconnect()
+            return {"ok": False, "error": _("This account is suspended.")}
         try:
             return handler(person, data)
         except (Refused, InvalidEvent, ChatError, MessageRefused) as error:
@@ -59,6 +63,12 @@ def acknowledged(handler):
             return {"ok": False, "error": str(error)}
 
     return wrapper
+
+
+def is_suspended(user_id: int) -> bool:
+    """Whether the person was suspended (or their account deleted) since the socket connected."""
+    row = db.session.execute(sa.select(User.suspended_at).where(User.id == user_id)).first()
+    return row is None or row.suspended_at is not None
 
 
 @socketio.on("connect")
@@ -88,7 +98,7 @@ def on_disconnect(*reason):
 @socketio.on("send_message")
 @acknowledged
 def on_send_message(person: Connection, data: Any) -> dict:
-    """Send a private message ``{recipient, body}``; both people's sockets receive ``message``."""
+    """Send a private message ``{recipient, body, key?}``; both people's sockets receive ``message``."""
     fields = load_event(SendMessageSchema(), data)
     recipient = User.find_by_username(fields["recipient"])
     if recipient is None:
@@ -96,7 +106,7 @@ def on_send_message(person: Connection, data: Any) -> dict:
     body = check_message_body(fields["body"], MAX_MESSAGE_LENGTH)
     check_rate(person)
     sender = db.session.get(User, person.user_id)
-    message = Message.send(sender, recipient, body)
+    message = Message.send(sender, recipient, body, fields["key"])
     db.session.commit()
     return {"ok": True, "message": message.to_dict(sender_name=sender.username, recipient_name=recipient.username)}
 
@@ -133,14 +143,14 @@ def on_leave(person: Connection, data: Any) -> dict:
 @socketio.on("room_message")
 @acknowledged
 def on_room_message(person: Connection, data: Any) -> dict:
-    """Say ``body`` in a room this socket joined; everyone in it receives ``room_message``."""
+    """Say ``{room, body, key?}`` in a room this socket joined; everyone in it receives ``room_message``."""
     fields = load_event(RoomMessageSchema(), data)
     room = find_room(fields["room"])
     if room.id not in person.rooms:
         raise Refused(_("Join the room before writing in it."))
     body = check_message_body(fields["body"])
     check_rate(person)
-    message = room.post(db.session.get(User, person.user_id), body)
+    message = room.post(db.session.get(User, person.user_id), body, fields["key"])
     db.session.commit()
     return {"ok": True, "message": message.to_dict(room_name=room.name, sender_name=person.username)}
 

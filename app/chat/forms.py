@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ..main.forms import strip_whitespace
+from ..main.forms import client_key_field, strip_whitespace
 from ..models import MAX_ROOM_MESSAGE_LENGTH
 from ..models.chat import MAX_ROOM_NAME_LENGTH, MIN_ROOM_NAME_LENGTH, ROOM_NAME_PATTERN
 
@@ -32,4 +32,5 @@ class RoomMessageForm(FlaskForm):
         validators=[DataRequired(), Length(min=1, max=MAX_ROOM_MESSAGE_LENGTH)],
         render_kw={"maxlength": MAX_ROOM_MESSAGE_LENGTH, "rows": 2},
     )
+    key = client_key_field()
     submit = SubmitField(_l("Send"))

@@ -52,7 +52,7 @@ def room(room: str):
             flash(_("You are sending messages too quickly; wait a moment."), "warning")
         else:
             try:
-                chat_room.post(current_user, form.message.data)
+                chat_room.post(current_user, form.message.data, form.key.data or None)
             except ChatError as error:
                 form.message.errors = [*form.message.errors, str(error)]
             else:

@@ -2,6 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..models.base import CLIENT_KEY_PATTERN
 from ..schemas import StrictInteger
 
 NAME_LENGTH = validate.Length(min=1, max=64)
@@ -22,13 +23,19 @@ class JoinSchema(RoomSchema):
     after = StrictInteger(load_default=None, allow_none=True, validate=validate.Range(min=0, max=2**31 - 1))
 
 
+# The sender's own name for a message: a retry under the same key is stored once.
+CLIENT_KEY = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(CLIENT_KEY_PATTERN))
+
+
 class RoomMessageSchema(RoomSchema):
     body = fields.String(required=True, validate=BODY_LENGTH)
+    key = CLIENT_KEY
 
 
 class SendMessageSchema(EventSchema):
     recipient = fields.String(required=True, validate=NAME_LENGTH)
     body = fields.String(required=True, validate=BODY_LENGTH)
+    key = CLIENT_KEY
 
 
 class InvalidEvent(ValueError):

@@ -2,18 +2,26 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..accounts import CONTROL_CHARACTERS, MAX_ABOUT_ME_LENGTH
 from ..auth.forms import username_validators
 from ..languages import language_choices
-from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, User
+from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, User
+from ..models.base import CLIENT_KEY_PATTERN
 
 
 def strip_whitespace(value: str | None) -> str | None:
     """Trim the text, and end its lines with LF: browsers send CRLF, which would count twice against a limit."""
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+def client_key_field() -> HiddenField:
+    """The hidden ``key`` a message form's script fills in, so that posting it again stores it once."""
+    return HiddenField(validators=[Optional(), Regexp(f"^{CLIENT_KEY_PATTERN.pattern}$",
+                                                      message=_l("This message's key is not valid."))])
 
 
 def no_control_characters(form: FlaskForm, field) -> None:
@@ -62,4 +70,20 @@ class MessageForm(FlaskForm):
         # Refused when too long (post-counter.js and the validator), never cut by the browser.
         render_kw={"maxlength": False, "data-max-length": MAX_MESSAGE_LENGTH, "rows": 4},
     )
+    key = client_key_field()
     submit = SubmitField(_l("Send"))
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        _l("Why are you reporting this?"),
+        choices=[SelectChoice(value, label) for value, label in REPORT_REASONS.items()],
+        validators=[DataRequired(_l("Choose a reason."))],
+    )
+    text = TextAreaField(
+        _l("Anything the admins should know (optional)"),
+        filters=[strip_whitespace],
+        validators=[Length(max=MAX_REPORT_TEXT_LENGTH), no_control_characters],
+        render_kw={"maxlength": False, "data-max-length": MAX_REPORT_TEXT_LENGTH, "rows": 3},
+    )
+    submit = SubmitField(_l("Send report"))

@@ -5,9 +5,10 @@ import math
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden
 
 from ..extensions import db
-from ..models import ConversationMember, Message
+from ..models import ConversationMember, Message, MessageBlocked, User, blocked_between
 from ..pagination import KeysetPage, keyset_page, paginate
 from ..ratelimits import limit_messages
 from ..web import InvalidInput, query_int, wants_json
@@ -26,8 +27,16 @@ def send_message(recipient: str):
         flash(_("You cannot send a message to yourself."), "warning")
         return redirect(url_for("main.messages"))
     form = MessageForm()
+    if blocked_between(current_user.id, user.id):
+        flash(blocked_message(user), "warning")
+        return redirect(url_for("main.user", username=user.username))
     if form.validate_on_submit():
-        Message.send(current_user, user, form.message.data)
+        try:
+            Message.send(current_user, user, form.message.data)
+        except MessageBlocked:  # blocked since the check above
+            db.session.rollback()
+            flash(blocked_message(user), "warning")
+            return redirect(url_for("main.user", username=user.username))
         db.session.commit()
         flash(_("Your message has been sent."), "success")
         return redirect(url_for("main.conversation", username=user.username))
@@ -58,7 +67,16 @@ def conversation(username: str):
         abort(404)  # only its two people can see a conversation, and only once it exists
     form = MessageForm()
     if form.validate_on_submit():
-        message = Message.send(current_user, other, form.message.data)
+        try:
+            message = Message.send(current_user, other, form.message.data, form.key.data or None)
+        except MessageBlocked:
+            db.session.rollback()
+            if wants_json():
+                refusal = Forbidden(blocked_message(other))
+                refusal.errors = {"message": [blocked_message(other)]}
+                raise refusal from None
+            flash(blocked_message(other), "warning")
+            return redirect(url_for("main.conversation", username=other.username))
         db.session.commit()
         if wants_json():  # the page's reply box (composer.js) stays where it is
             return {"id": message.id}, 201
@@ -78,10 +96,16 @@ def conversation(username: str):
     first_unread_id = next(
         (m.id for m in shown if had_unread and m.sender_id == other.id and m.id > read_up_to), None
     )
+    blocked = blocked_message(other) if blocked_between(current_user.id, other.id) else None
     return render_template(
         "main/conversation.html", title=other.username, other=other, messages=shown, has_older=has_older,
-        first_unread_id=first_unread_id, form=form,
+        first_unread_id=first_unread_id, form=form, blocked=blocked,
     )
+
+
+def blocked_message(other: User) -> str:
+    """Why no message can go to or come from ``other``."""
+    return _("You cannot message %(username)s: one of you has blocked the other.", username=other.username)
 
 
 def older_messages_fragment(side: ConversationMember, before: int) -> str:

@@ -1,24 +1,18 @@
 """Likes and reposts: the buttons under every post, and who liked a post."""
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import Post, PostGone
+from ..models import Blocked, Post, PostGone
 from ..models.reaction import likes
-from ..web import MAX_QUERY_INT, is_safe_next, query_int, wants_json
+from ..web import is_safe_next, query_int, wants_json
 from . import bp
 from .forms import EmptyForm
+from .posts import find_post_or_404, refuse
 
 LIKERS_PER_PAGE = 50
-
-
-def find_post_or_404(post_id: int) -> Post:
-    """The post with this id, or a 404 (ids beyond an integer column do not exist)."""
-    if not 1 <= post_id <= MAX_QUERY_INT:
-        abort(404)
-    return db.get_or_404(Post, post_id)
 
 
 @bp.route("/post/<int:post_id>/like", methods=["POST"])
@@ -60,6 +54,9 @@ def react(post_id: int, change):
     except PostGone:
         db.session.rollback()
         abort(404)
+    except Blocked:
+        db.session.rollback()
+        refuse(422, _("You cannot like or repost this post: one of you has blocked the other."))
     db.session.commit()
     if wants_json():
         return reaction_state(post)
@@ -85,7 +82,7 @@ def post_likes(post_id: int):
     before = query_int("before", minimum=1)
     people, older = likers_page(post, before, LIKERS_PER_PAGE)
     Post.load_reader_state([post], current_user)
-    post_url = url_for("main.post", post_id=post.id) if "main.post" in current_app.view_functions else None
+    post_url = url_for("main.post", post_id=post.id)
     return render_template(
         "main/likes.html", title=_("Liked by"), post=post, people=people, older=older, newer=before is not None,
         post_url=post_url,

@@ -1,6 +1,9 @@
 """Feeds, posts, profiles and follows."""
 
+from dataclasses import dataclass
+
 import flask_babel
+import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
@@ -10,7 +13,7 @@ from ..extensions import db, limiter, login
 from ..feed import FeedPage, InvalidCursor, decode_cursor, home_feed
 from ..jobs import launch_task
 from ..languages import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE
-from ..models import Post, TaskInProgress
+from ..models import Blocked, Post, TaskInProgress, has_blocked, has_muted, hidden_authors_select
 from ..pagination import paginate
 from ..ratelimits import is_anonymous, setting, signed_in_person
 from ..schemas import TranslationRequestSchema, load_json
@@ -81,22 +84,52 @@ def front_page() -> str:
 
 @bp.route("/explore")
 def explore():
-    """Everyone's posts, newest first."""
-    page = paginate(Post.explore_select(), page_number(), current_app.config["POSTS_PER_PAGE"])
+    """Everyone's posts, newest first (but those of people you blocked, who blocked you, or you muted)."""
+    select = Post.explore_select()
+    if current_user.is_authenticated:
+        select = select.where(Post.user_id.not_in(hidden_authors_select(current_user.id)))
+    page = paginate(select, page_number(), current_app.config["POSTS_PER_PAGE"])
     Post.load_reader_state(page.items, current_user)
     return render_template("main/index.html", title=_("Explore"), page=page, endpoint="main.explore")
 
 
 @bp.route("/user/<username>")
 def user(username: str):
-    """A person's profile and posts (visitors may read them too)."""
+    """A person's profile and posts (visitors may read them too).
+
+    Between two people one of whom blocked the other the posts are not shown, either way.
+    """
     user = find_user_or_404(username)
-    page = paginate(Post.by_author_select(user), page_number(), current_app.config["POSTS_PER_PAGE"])
+    relation = Relation.between(user)
+    select = Post.by_author_select(user)
+    if relation.blocking or relation.blocked_by:
+        select = select.where(sa.false())
+    page = paginate(select, page_number(), current_app.config["POSTS_PER_PAGE"])
     Post.load_reader_state(page.items, current_user)
     is_following = current_user.is_authenticated and user.id != current_user.id and current_user.is_following(user)
     return render_template(
-        "main/user.html", title=user.username, user=user, page=page, is_following=is_following, form=EmptyForm()
+        "main/user.html", title=user.username, user=user, page=page, is_following=is_following, form=EmptyForm(),
+        relation=relation,
     )
+
+
+@dataclass
+class Relation:
+    """How the signed-in reader stands with a person: blocked them, blocked by them, muted them."""
+
+    blocking: bool = False
+    blocked_by: bool = False
+    muting: bool = False
+
+    @staticmethod
+    def between(user) -> "Relation":
+        if current_user.is_anonymous or user.id == current_user.id:
+            return Relation()
+        return Relation(
+            blocking=has_blocked(current_user.id, user.id),
+            blocked_by=has_blocked(user.id, current_user.id),
+            muting=has_muted(current_user.id, user.id),
+        )
 
 
 @bp.route("/export_posts", methods=["POST"])
@@ -165,14 +198,21 @@ def change_follow(username: str, follow: bool):
         flash(_("You cannot follow yourself!") if follow else _("You cannot unfollow yourself!"), "warning")
         return redirect(url_for("main.user", username=username))
     if follow:
-        current_user.follow(user)
+        try:
+            current_user.follow(user)
+        except Blocked:
+            db.session.rollback()
+            flash(_("You cannot follow %(username)s: one of you has blocked the other.", username=user.username),
+                  "warning")
+            return redirect(url_for("main.user", username=user.username))
         message = _("You are following %(username)s!", username=user.username)
     else:
         current_user.unfollow(user)
         message = _("You are not following %(username)s.", username=user.username)
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("main.user", username=user.username))
+    next_page = request.form.get("next")  # the follower lists' buttons come back to the list
+    return redirect(next_page if is_safe_next(next_page) else url_for("main.user", username=user.username))
 
 
 @bp.route("/language", methods=["POST"])

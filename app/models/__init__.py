@@ -2,6 +2,16 @@
 
 from .activity import ACTIVITY_KINDS, FOLLOW, LIKE, MENTION, REPLY, REPOST, UNREAD_ACTIVITY_COUNT, Activity
 from .base import UTCDateTime, insert_or_ignore, upsert, utcnow
+from .block import (
+    Block,
+    Blocked,
+    Mute,
+    blocked_between,
+    blocked_ids_select,
+    has_blocked,
+    has_muted,
+    hidden_authors_select,
+)
 from .chat import (
     MAX_ROOM_MESSAGE_LENGTH,
     ChatError,
@@ -18,11 +28,22 @@ from .message import (
     Conversation,
     ConversationMember,
     Message,
+    MessageBlocked,
     MessageRefused,
 )
 from .notification import Notification
-from .post import MAX_POST_LENGTH, Post
-from .reaction import PostGone, likes, reposts
+from .post import (
+    MAX_POST_LENGTH,
+    EditWindowClosed,
+    NotYourPost,
+    Post,
+    PostError,
+    PostGone,
+    ReplyTargetMissing,
+    post_tags,
+)
+from .reaction import Like, likes, reposts
+from .report import DISMISSED, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, SUSPENDED, Report, ReportRefused
 from .task import TASK_PROGRESS, Task, TaskInProgress
 from .token import Token
 from .translation import PostTranslation
@@ -37,6 +58,21 @@ __all__ = [
     "REPOST",
     "UNREAD_ACTIVITY_COUNT",
     "Activity",
+    "Block",
+    "Blocked",
+    "DISMISSED",
+    "MAX_REPORT_TEXT_LENGTH",
+    "MessageBlocked",
+    "Mute",
+    "REPORT_REASONS",
+    "Report",
+    "ReportRefused",
+    "SUSPENDED",
+    "blocked_between",
+    "blocked_ids_select",
+    "has_blocked",
+    "has_muted",
+    "hidden_authors_select",
     "MAX_ROOM_MESSAGE_LENGTH",
     "ChatError",
     "ChatRoom",
@@ -54,7 +90,12 @@ __all__ = [
     "MessageRefused",
     "Notification",
     "Post",
+    "PostError",
     "PostGone",
+    "EditWindowClosed",
+    "NotYourPost",
+    "ReplyTargetMissing",
+    "post_tags",
     "PostTranslation",
     "TASK_PROGRESS",
     "Task",
@@ -64,6 +105,7 @@ __all__ = [
     "User",
     "follows",
     "insert_or_ignore",
+    "Like",
     "likes",
     "reposts",
     "upsert",

@@ -15,6 +15,7 @@ import sqlalchemy.orm as so
 
 from ..extensions import db
 from .base import UTCDateTime, insert_or_ignore, utcnow
+from .block import blocked_between
 from .notification import Notification
 
 UNREAD_ACTIVITY_COUNT = "unread_activity_count"
@@ -57,11 +58,12 @@ class Activity(db.Model):
     def record(recipient_id: int, actor_id: int, kind: str, post_id: int | None = None) -> bool:
         """Tell ``recipient_id`` that ``actor_id`` did ``kind`` (about ``post_id``); False when already told.
 
-        Nothing is recorded for what people do to themselves.
+        Nothing is recorded for what people do to themselves, nor between two people
+        one of whom has blocked the other.
         """
         if kind not in ACTIVITY_KINDS:
             raise ValueError(f"unknown activity kind {kind!r}")
-        if recipient_id == actor_id:
+        if recipient_id == actor_id or blocked_between(recipient_id, actor_id):
             return False
         if not insert_or_ignore(
             Activity.__table__, user_id=recipient_id, actor_id=actor_id, kind=kind, post_id=post_id, timestamp=utcnow()

@@ -1,5 +1,6 @@
 """Column types shared by the models."""
 
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -37,6 +38,32 @@ class UTCDateTime(sa.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# A sender's own name for one message (a random string its client makes up), so that a retry
+# of the same message (an acknowledgement that never came, a form posted again) stores it once.
+CLIENT_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+CLIENT_KEY_LENGTH = 64
+
+
+def add_once(instance: db.Model, find_existing) -> tuple[db.Model, bool]:
+    """Add ``instance`` unless a row with the same unique key exists; returns (the row, whether it is new).
+
+    ``find_existing()`` looks the row up. The INSERT runs in a savepoint, so when a
+    simultaneous request wins the race the loser gets that request's row, not an error.
+    """
+    existing = find_existing()
+    if existing is not None:
+        return existing, False
+    try:
+        with db.session.begin_nested():
+            db.session.add(instance)
+    except sa.exc.IntegrityError:
+        existing = find_existing()
+        if existing is None:
+            raise
+        return existing, False
+    return instance, True
 
 
 def dialect_insert(table: sa.Table):

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..events import publish
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import CLIENT_KEY_LENGTH, UTCDateTime, add_once, utcnow
 from .user import User
 
 ROOM_NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{3,32}")
@@ -127,9 +127,18 @@ class ChatRoom(db.Model):
             .where(RoomMessage.room_id == self.id)
         )
 
-    def post(self, sender: User, body: Any) -> "RoomMessage":
-        """Store ``body`` from ``sender`` and announce it to the room once committed."""
-        message = RoomMessage(room_id=self.id, sender_id=sender.id, body=check_message_body(body), timestamp=utcnow())
+    def post(self, sender: User, body: Any, key: str | None = None) -> "RoomMessage":
+        """Store ``body`` from ``sender`` and announce it to the room once committed.
+
+        With a client ``key``, a message the sender already posted here under that key
+        is returned as it is, and nothing is stored or announced again.
+        """
+        message = RoomMessage(room_id=self.id, sender_id=sender.id, body=check_message_body(body), timestamp=utcnow(),
+                              client_key=key)
+        if key is not None:
+            message, new = add_once(message, lambda: RoomMessage.sent_with_key(self.id, sender.id, key))
+            if not new:
+                return message
         db.session.add(message)
         db.session.flush()
         db.session.execute(
@@ -155,6 +164,8 @@ class RoomMessage(db.Model):
         # A room's history, paged by id.
         sa.Index("ix_room_messages_room_id_id", "room_id", "id"),
         sa.CheckConstraint(f"length(body) <= {MAX_ROOM_MESSAGE_LENGTH}", name="body_length"),
+        # A retried post (same room, sender and client key) is stored once.
+        sa.Index("uq_room_messages_room_id_sender_id_client_key", "room_id", "sender_id", "client_key", unique=True),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -162,12 +173,22 @@ class RoomMessage(db.Model):
     sender_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The sender's client's name for this message (CLIENT_KEY_PATTERN), or None.
+    client_key: so.Mapped[str | None] = so.mapped_column(sa.String(CLIENT_KEY_LENGTH))
 
     sender: so.Mapped[User] = so.relationship()
     room: so.Mapped[ChatRoom] = so.relationship()
 
     def __repr__(self) -> str:
         return f"<RoomMessage {self.id} in {self.room_id}>"
+
+    @staticmethod
+    def sent_with_key(room_id: int, sender_id: int, key: str) -> "RoomMessage | None":
+        """The message ``sender_id`` posted in the room under the client key ``key``, if any."""
+        return db.session.scalar(
+            sa.select(RoomMessage).where(RoomMessage.room_id == room_id, RoomMessage.sender_id == sender_id,
+                                         RoomMessage.client_key == key)
+        )
 
     def to_dict(self, room_name: str | None = None, sender_name: str | None = None) -> dict[str, Any]:
         """The ``room_message`` event's payload: ``{id, room, sender, body, timestamp}``."""

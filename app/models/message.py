@@ -22,7 +22,8 @@ import sqlalchemy.orm as so
 
 from ..events import publish
 from ..extensions import db
-from .base import UTCDateTime, insert_or_ignore, utcnow
+from .base import CLIENT_KEY_LENGTH, UTCDateTime, add_once, insert_or_ignore, utcnow
+from .block import blocked_between
 from .notification import Notification
 from .user import User
 
@@ -31,7 +32,11 @@ UNREAD_MESSAGE_COUNT = "unread_message_count"
 
 
 class MessageRefused(ValueError):
-    """A message that cannot be sent: empty, too long, or to oneself."""
+    """A message that cannot be sent: empty, too long, to oneself, or across a block."""
+
+
+class MessageBlocked(MessageRefused):
+    """A message between two people one of whom has blocked the other."""
 
 
 class Conversation(db.Model):
@@ -188,6 +193,9 @@ class Message(db.Model):
         # A conversation's history, paged by id.
         sa.Index("ix_messages_conversation_id_id", "conversation_id", "id"),
         sa.CheckConstraint(f"length(body) <= {MAX_MESSAGE_LENGTH}", name="body_length"),
+        # A retried send (same conversation, sender and client key) is stored once.
+        sa.Index("uq_messages_conversation_id_sender_id_client_key", "conversation_id", "sender_id", "client_key",
+                 unique=True),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -196,6 +204,8 @@ class Message(db.Model):
     recipient_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     timestamp: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The sender's client's name for this message (CLIENT_KEY_PATTERN), or None.
+    client_key: so.Mapped[str | None] = so.mapped_column(sa.String(CLIENT_KEY_LENGTH))
 
     sender: so.Mapped[User] = so.relationship(foreign_keys=[sender_id])
     recipient: so.Mapped[User] = so.relationship(foreign_keys=[recipient_id])
@@ -212,13 +222,23 @@ class Message(db.Model):
         return body
 
     @classmethod
-    def send(cls, sender: User, recipient: User, body: str) -> "Message":
-        """Send ``body`` from ``sender`` to ``recipient``: store it, count it unread, notify the recipient."""
+    def send(cls, sender: User, recipient: User, body: str, key: str | None = None) -> "Message":
+        """Send ``body`` from ``sender`` to ``recipient``: store it, count it unread, notify the recipient.
+
+        With a client ``key``, a message the sender already sent under that key is
+        returned as it is, and nothing is stored, counted or announced again.
+        """
         if sender.id == recipient.id:
             raise MessageRefused("nobody can send a message to themselves")
+        if blocked_between(sender.id, recipient.id):
+            raise MessageBlocked("one of you has blocked the other")
         conversation = Conversation.ensure(sender, recipient)
         message = cls(conversation_id=conversation.id, sender_id=sender.id, recipient_id=recipient.id,
-                      body=body.strip(), timestamp=utcnow())
+                      body=body.strip(), timestamp=utcnow(), client_key=key)
+        if key is not None:
+            message, new = add_once(message, lambda: Message.sent_with_key(conversation.id, sender.id, key))
+            if not new:
+                return message
         db.session.add(message)
         db.session.flush()
         db.session.execute(
@@ -242,11 +262,23 @@ class Message(db.Model):
             if side.conversation_id == conversation.id:
                 db.session.expire(side, ["last_message_at", "unread_count"])
         count = change_unread_message_count(recipient.id, +1)
+        # Asked again now that the recipient's row is locked: a block takes that lock too
+        # (app/blocking.py), so one that committed meanwhile is seen here, and a later one waits.
+        if blocked_between(sender.id, recipient.id):
+            raise MessageBlocked("one of you has blocked the other")
         Notification.replace(recipient.id, UNREAD_MESSAGE_COUNT, count)
         payload = message.to_dict(sender_name=sender.username, recipient_name=recipient.username)
         for person in (sender.id, recipient.id):
             publish("message", payload, user_id=person)
         return message
+
+    @staticmethod
+    def sent_with_key(conversation_id: int, sender_id: int, key: str) -> "Message | None":
+        """The message ``sender_id`` sent in the conversation under the client key ``key``, if any."""
+        return db.session.scalar(
+            sa.select(Message).where(Message.conversation_id == conversation_id, Message.sender_id == sender_id,
+                                     Message.client_key == key)
+        )
 
     def to_dict(self, sender_name: str | None = None, recipient_name: str | None = None) -> dict:
         """The ``message`` event's payload: ``{id, sender, recipient, body, timestamp}``."""

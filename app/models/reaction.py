@@ -67,8 +67,10 @@ posts = sa.table("posts", sa.column("id"), sa.column("user_id"), sa.column("like
                  sa.column("repost_count"))
 
 
-class PostGone(LookupError):
-    """The post was deleted (perhaps by a simultaneous request) before the like or repost landed."""
+class ReactionTargetGone(LookupError):
+    """The post was deleted (perhaps by a simultaneous request) before the like or repost landed.
+
+    ``Post`` turns it into its own ``PostGone``."""
 
 
 @dataclass(frozen=True)
@@ -87,18 +89,18 @@ REPOSTS = Reaction(reposts, "repost_count", REPOST)
 def add(reaction: Reaction, user_id: int, post_id: int) -> bool:
     """Record that ``user_id`` reacted to ``post_id``; False when they already had.
 
-    Raises PostGone when the post no longer exists.
+    Raises ReactionTargetGone when the post no longer exists.
     """
     try:
         with db.session.begin_nested():
             inserted = insert_or_ignore(reaction.table, user_id=user_id, post_id=post_id, created_at=utcnow())
     except sa.exc.IntegrityError:
-        raise PostGone(post_id) from None  # the foreign key: deleted meanwhile
+        raise ReactionTargetGone(post_id) from None  # the foreign key: deleted meanwhile
     if not inserted:
         return False
     author_id = _count(reaction, post_id, +1)
     if author_id is None:
-        raise PostGone(post_id)  # SQLite does not check foreign keys
+        raise ReactionTargetGone(post_id)  # SQLite does not check foreign keys
     Activity.record(author_id, user_id, reaction.activity, post_id)
     return True
 

@@ -68,11 +68,11 @@ class Token(db.Model):
 
     @staticmethod
     def find_valid(secret: str) -> "Token | None":
-        """The unexpired token whose value is ``secret``, or None."""
+        """The unexpired token whose value is ``secret``, or None (also when its person is suspended)."""
         if not secret or len(secret) > 256:
             return None
         token = db.session.scalar(sa.select(Token).where(Token.token_hash == hash_token(secret)))
-        if token is None or token.expires_at <= utcnow():
+        if token is None or token.expires_at <= utcnow() or token.user.is_suspended:
             return None
         return token
 

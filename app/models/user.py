@@ -17,6 +17,7 @@ from ..outbox import on_commit
 from ..search import SearchableMixin
 from .activity import FOLLOW, Activity
 from .base import UTCDateTime, insert_or_ignore, utcnow
+from .block import Blocked, blocked_between, lock_people
 from .notification import Notification
 from .task import Task, TaskInProgress
 
@@ -57,6 +58,10 @@ class User(UserMixin, SearchableMixin, db.Model):
     activity_read_id: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Part of every session and "remember me" cookie (get_id); raising it ends them all.
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # Set by `flask admin grant`; admins see /admin/reports.
+    is_admin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # When an admin suspended the person: they can no longer sign in, use the API or connect a socket.
+    suspended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     posts: so.WriteOnlyMapped["Post"] = so.relationship(  # noqa: F821
         back_populates="author", passive_deletes=True
@@ -72,6 +77,10 @@ class User(UserMixin, SearchableMixin, db.Model):
         """What the session and "remember me" cookies hold: the id and the session version."""
         return f"{self.id}:{self.session_version}"
 
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
     def end_all_sessions(self) -> None:
         """Make every session and "remember me" cookie issued so far stop working (at commit)."""
         self.session_version = User.session_version + 1
@@ -82,6 +91,13 @@ class User(UserMixin, SearchableMixin, db.Model):
     def find_by_username(username: str) -> "User | None":
         """The person with this username, whatever its letter case."""
         return db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+
+    @staticmethod
+    def usernames_among(names: set[str]) -> list[str]:
+        """The usernames, as spelt, of the people whose lower-case name is in ``names`` (one query)."""
+        if not names:
+            return []
+        return list(db.session.scalars(sa.select(User.username).where(sa.func.lower(User.username).in_(sorted(names)))))
 
     @staticmethod
     def find_by_email(email: str) -> "User | None":
@@ -155,9 +171,17 @@ class User(UserMixin, SearchableMixin, db.Model):
         return db.session.scalar(query) is not None
 
     def follow(self, user: "User") -> bool:
-        """Follow ``user``; returns False when already following (or oneself)."""
+        """Follow ``user``; returns False when already following (or oneself).
+
+        Raises Blocked when either has blocked the other; both people's rows are locked
+        before the check, as ``app/blocking.py`` locks them before a block undoes follows,
+        so a follow and a block racing each other cannot leave a follow behind the block.
+        """
         if user.id == self.id:
             return False
+        lock_people(self.id, user.id)
+        if blocked_between(self.id, user.id):
+            raise Blocked("one of the two has blocked the other")
         if not insert_or_ignore(follows, follower_id=self.id, followed_id=user.id):
             return False  # already following, perhaps from a simultaneous request
         self._adjust_follow_counts(user, +1)
@@ -267,4 +291,6 @@ def load_user(session_id: str) -> User | None:
     if len(user_id) > 10 or int(user_id) > 2**31 - 1:
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and str(user.session_version) == version else None
+    if user is None or user.is_suspended or str(user.session_version) != version:
+        return None
+    return user

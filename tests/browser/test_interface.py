@@ -47,6 +47,12 @@ POSTS = [
     ("priya", 300, "New plant in the flat. Calling it Sir Basil. #gardening"),
     ("maria", 1500, "Rainy Sunday, lentil soup and an old radio play. Not a bad combination."),
 ]
+# Replies under tom's morning run: (who, minutes ago, text, the text it answers or None for the run).
+REPLIES = [
+    ("maria", 2, "@tom 8 km before breakfast? Impressive! The route: https://example.com/canal-route", None),
+    ("tom", 1, "@maria Come along on Saturday, it is flat all the way. #running", None),
+    ("kofi", 1, "I will bring bread for after.", "@maria Come along on Saturday, it is flat all the way. #running"),
+]
 # (minutes ago, from tom?) — a conversation over three days, the last word unread.
 CONVERSATION = [
     (3000, True, "Are we still on for coffee on Saturday?"),
@@ -81,6 +87,13 @@ def community(live_server):
             people[name].follow(people["maria"])
         for name, minutes_ago, body in reversed(POSTS):
             Post.publish(people[name], body).timestamp = utcnow() - timedelta(minutes=minutes_ago)
+        db.session.flush()
+        run = db.session.scalar(sa.select(Post).where(Post.body.startswith("Morning run")))
+        for name, minutes_ago, body, parent in REPLIES:
+            answered = run if parent is None else db.session.scalar(sa.select(Post).where(Post.body == parent))
+            Post.publish(people[name], body, in_reply_to=answered.id).timestamp = (
+                utcnow() - timedelta(minutes=minutes_ago))
+            db.session.flush()
         for minutes_ago, from_tom, body in CONVERSATION:
             sender, recipient = (people["tom"], people["maria"]) if from_tom else (people["maria"], people["tom"])
             set_time(Message.send(sender, recipient, body), minutes_ago)
@@ -135,8 +148,12 @@ def test_main_pages_are_accessible_and_captured(live_server, community, new_page
     page = open_page(new_page, size, mode)
     errors += watch_for_errors(page)
     log_in(page, base, "maria")
+    with live_server.app.app_context():
+        run = db.session.scalar(sa.select(Post.id).where(Post.body.startswith("Morning run")))
+        reply = db.session.scalar(sa.select(Post.id).where(Post.body.startswith("@maria Come along")))
     for name, path in [("home", "/index"), ("explore", "/explore"), ("profile", "/user/maria"),
                        ("messages", "/messages"), ("conversation", "/messages/tom"), ("edit-profile", "/edit_profile"),
+                       ("post", f"/post/{run}"), ("post-thread", f"/post/{reply}"), ("tag", "/tag/running"),
                        ("not-found", "/no/such/page")]:
         page.goto(base + path)
         check_and_capture(page, name, size, mode)

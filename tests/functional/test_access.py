@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
-from app.models import Message, User
+from app.models import Message, Post, User
 from tests.conftest import PASSWORD, config_for
 
 # Endpoints an anonymous visitor may use. Extend this list, deliberately, for a new public page.
@@ -36,13 +36,15 @@ PUBLIC_ENDPOINTS = {
     "api.get_token",
     "main.explore",  # visitors read everyone's posts
     "main.user",  # and profiles
+    "main.post",  # and single posts with their conversations
+    "main.tag",  # and tag timelines
 }
 # Single routes of an otherwise protected endpoint: GET / is the front page for visitors (GET /index is not).
 PUBLIC_ROUTES = {("main.index", "GET", "/")}
 
 # A value for each URL parameter, matching the people the ``people`` fixture creates.
 URL_VALUES = {"username": "susan", "recipient": "susan", "room": "general", "token": "not-a-token", "user_id": 1,
-              "id": 1, "filename": "css/site.css"}
+              "id": 1, "filename": "css/site.css", "post_id": 1, "tag": "flask", "report_id": 1}
 # Where one endpoint needs another value than URL_VALUES gives.
 ENDPOINT_VALUES = {"bootstrap.static": {"filename": "css/bootstrap.min.css"}}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -79,10 +81,12 @@ def build_url(app, endpoint: str, rule_text: str) -> str:
 
 @pytest.fixture
 def people(make_user):
-    """john and susan share a conversation; mary is a third person with her own about-me."""
+    """john and susan share a conversation; mary is a third person with her own about-me; john wrote post 1."""
     john, susan = make_user("john", about_me="john's words"), make_user("susan")
     make_user("mary", about_me="mary's words")
     Message.send(susan, john, SECRET)
+    Post.publish(john, "john's post about #flask")
+    susan.follow(john)  # an item of john's notifications page
     db.session.commit()
     return john
 
@@ -162,6 +166,15 @@ MATRIX = [
     ("POST", "/edit_profile", {"username": "changed", "about_me": "changed"}, 302, 302, None),
     ("GET", "/notifications", None, 200, 200, "unread_message_count"),
     ("GET", "/notifications?after=0", None, 200, 200, "unread_message_count"),
+    ("GET", "/post/1/edit", None, 200, 403, "john&#39;s post"),
+    ("POST", "/post/1/edit", {"post": "changed"}, 302, 403, None),
+    ("GET", "/post/1/delete", None, 200, 403, None),
+    ("POST", "/post/1/delete", {}, 302, 403, None),
+    ("POST", "/post/1/reply", {"post": "a reply"}, 302, 302, None),  # anyone signed in may reply
+    ("GET", "/notifications/all", None, 200, 200, "susan followed you"),
+    ("GET", "/settings/blocked", None, 200, 200, None),
+    ("POST", "/block/susan", None, 302, 302, None),  # each blocks for themselves
+    ("GET", "/admin/reports", None, 403, 403, None),  # neither is an admin
     ("GET", "/auth/change_password", None, 200, 200, None),
     ("POST", "/auth/change_password", {"current_password": PASSWORD, "password": "a new password",
                                        "password2": "a new password"}, 302, 302, None),  # each changes their own
@@ -174,7 +187,8 @@ def johns_state() -> tuple:
     messages = db.session.scalars(
         sa.select(Message.body).where(sa.or_(Message.sender_id == john.id, Message.recipient_id == john.id))
     ).all()
-    return john.username, john.about_me, john.password_hash, sorted(messages)
+    posts = db.session.scalars(sa.select(Post.body).where(Post.user_id == john.id)).all()
+    return john.username, john.about_me, john.password_hash, sorted(messages), sorted(posts)
 
 
 @pytest.mark.parametrize("who", ["john", "mary", None])

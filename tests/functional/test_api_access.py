@@ -26,7 +26,10 @@ MATRIX = [
     ("POST", "/api/posts", {"body": "my own post"}, 201, 201, None),
     ("GET", "/api/posts", None, 200, 200, None),
     ("GET", "/api/posts/{post}", None, 200, 200, None),
+    ("PUT", "/api/posts/{post}", {"body": "edited #flask"}, 200, 403, None),
     ("DELETE", "/api/posts/{post}", None, 204, 403, None),
+    ("GET", "/api/posts/{post}/replies", None, 200, 200, None),
+    ("GET", "/api/tags/{tag}/posts", None, 200, 200, None),
     ("PUT", "/api/posts/{post}/like", None, 200, 200, None),
     ("DELETE", "/api/posts/{post}/like", None, 200, 200, None),
     ("PUT", "/api/posts/{post}/repost", None, 200, 200, None),
@@ -40,6 +43,8 @@ MATRIX = [
     ("POST", "/api/conversations/{susan}/messages", {"body": "hello susan"}, 201, 201, None),
     ("POST", "/api/conversations/{susan}/read", None, 204, 404, None),
     ("GET", "/api/notifications", None, 200, 200, None),
+    ("GET", "/api/activity", None, 200, 200, "susan"),
+    ("POST", "/api/activity/read", {"up_to": 2147483647}, 200, 200, None),
     ("GET", "/api/search?q=secret", None, 200, 200, None),
     ("POST", "/api/tasks", {"name": "export_posts"}, 202, 202, None),
     ("GET", "/api/tasks/{task}", None, 200, 404, "johns export"),
@@ -52,12 +57,13 @@ MATRIX = [
 def people(make_user, bearer):
     john, susan, mary = make_user("john", email=JOHNS_EMAIL), make_user("susan"), make_user("mary")
     john.follow(susan)
+    susan.follow(john)  # an activity item only john may read
     Message.send(susan, john, SECRET)
-    post = Post.publish(john, "john's post")
+    post = Post.publish(john, "john's post #flask")
     task = Task(id=Task.new_id(), name="export_posts", description="johns export", user_id=john.id, complete=True)
     db.session.add(task)
     db.session.commit()
-    ids = {"john": john.id, "susan": susan.id, "mary": mary.id, "post": post.id, "task": task.id}
+    ids = {"john": john.id, "susan": susan.id, "mary": mary.id, "post": post.id, "task": task.id, "tag": "flask"}
     return ids, {"john": bearer(john, "laptop"), "mary": bearer(mary, "laptop")}
 
 
@@ -70,6 +76,7 @@ def johns_state() -> tuple:
         sorted(db.session.scalars(sa.select(Post.body).where(Post.user_id == john.id))),
         sorted(db.session.scalars(sa.select(follows.c.followed_id).where(follows.c.follower_id == john.id))),
         db.session.scalar(sa.select(sa.func.count()).select_from(Token).where(Token.user_id == john.id)),
+        john.activity_read_id,
     )
 
 
@@ -80,7 +87,7 @@ def basic(username: str) -> dict[str, str]:
 def test_the_matrix_covers_every_api_endpoint_that_needs_a_login(app):
     covered = {(method, url.split("?")[0].replace("{john}", "{id}").replace("{post}", "{id}").replace("{susan}", "{id}")
                 .replace("{mary}", "{id}").replace("{task}", "{id}")) for method, url, *_ in MATRIX}
-    needs_login = {(method, rule.rule.replace("<int:id>", "{id}").replace("<id>", "{id}"))
+    needs_login = {(method, rule.rule.replace("<int:id>", "{id}").replace("<id>", "{id}").replace("<tag>", "{tag}"))
                    for rule in app.url_map.iter_rules()
                    if rule.endpoint.startswith("api.") and rule.endpoint not in
                    {"api.get_version", "api.get_health", "api.create_user"}

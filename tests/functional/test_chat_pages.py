@@ -83,6 +83,14 @@ def test_posting_with_the_form_is_the_fallback(client, john):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoomMessage)) == 1
 
 
+def test_a_room_message_posted_again_under_its_key_is_stored_once(client, john):
+    room = make_room(john)
+    for _ in range(2):
+        assert client.post("/chat/general", data={"message": "once", "key": "k" * 64}).status_code == 302
+    assert client.post("/chat/general", data={"message": "long key", "key": "k" * 65}).status_code == 200
+    assert db.session.scalars(sa.select(RoomMessage.body).where(RoomMessage.room_id == room.id)).all() == ["once"]
+
+
 def test_the_form_fallback_keeps_the_rate_limit(app, client, john):
     from app.realtime import MessageLimiter
 

@@ -99,3 +99,70 @@ def test_home_feed_is_answered_from_indexes(app, make_user):
         assert "posts" in plan and "follows" in plan and "reposts" in plan
     db.session.rollback()
     assert isinstance(john, User)
+
+
+@pytest.fixture
+def conversation(make_user, auth):
+    """john follows susan and mary; ``add(count)`` adds posts that each answer the previous one,
+    mention two people and carry a tag; returns every post so far."""
+    john, susan, mary = make_user("john"), make_user("susan"), make_user("mary")
+    john.follow(susan)
+    john.follow(mary)
+    db.session.commit()
+    auth.login()
+    posts: list[Post] = []
+
+    def add(count: int) -> list[Post]:
+        start = utcnow()
+        for n in range(count):
+            author = [john, susan, mary][n % 3]
+            post = Post.publish(author, f"@susan @mary @nobody #flask reply {len(posts)}",
+                                in_reply_to=posts[-1].id if posts else None)
+            post.timestamp = start + timedelta(seconds=n)
+            db.session.commit()
+            posts.append(post)
+        return posts
+
+    return add
+
+
+@pytest.mark.parametrize("url", [*FEEDS, "/tag/flask", "/post/{middle}"])
+def test_replies_mentions_and_tags_do_not_grow_the_statement_count(app, client, count_queries, conversation, url):
+    """Replies bring their parent and its author in the page's query; the mentioned names of a whole
+    page are looked up in one more statement; a post page reads its conversation in one."""
+    app.config["POSTS_PER_PAGE"] = 5
+    posts = conversation(6)
+    few = statements_for(client, count_queries, url.format(middle=posts[3].id))
+    posts = conversation(40)
+    many = statements_for(client, count_queries, url.format(middle=posts[30].id))
+    assert len(many) == len(few), many
+    # The feeds' statements, plus one for the mentioned people.
+    assert len(many) <= 5, many
+    assert [s for s in many if WRITES.match(s)] == []
+
+
+def test_the_post_page_shows_a_long_conversation_from_one_query(app, client, count_queries, conversation):
+    posts = conversation(30)
+    page_statements = statements_for(client, count_queries, f"/post/{posts[-1].id}")
+    recursive = [s for s in page_statements if "RECURSIVE" in s.upper()]
+    assert len(recursive) == 1
+    body = client.get(f"/post/{posts[-1].id}").get_data(as_text=True)
+    assert body.count('class="post-permalink"') == 30  # 29 above, the post, no replies
+
+
+def test_the_tag_timeline_reads_the_tag_index(app):
+    """A tag's newest posts come from ix_post_tags_tag_post_id, read backwards from the cursor."""
+    from app.pagination import keyset_page
+
+    query = Post.tag_select("flask").where(Post.id < 1000).order_by(Post.id.desc()).limit(26)
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {compiled}")))
+        assert "ix_post_tags_tag_post_id" in plan, plan
+    else:
+        rows = db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+        plan = "\n".join(row[-1] for row in rows)
+        assert any(name in plan for name in ("ix_post_tags_tag_post_id", "sqlite_autoindex_post_tags")), plan
+    db.session.rollback()
+    assert keyset_page(Post.tag_select("flask"), Post.id, 5).items == []

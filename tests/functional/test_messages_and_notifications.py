@@ -247,6 +247,19 @@ def test_replying_in_a_conversation(client, john, make_user, send):
     assert message_count() == 2
 
 
+def test_a_reply_posted_again_under_its_key_is_stored_once(client, john, make_user, send):
+    susan = make_user("susan")
+    send(susan, john, "hi")
+    key = "a1b2c3d4e5f60718"
+    for _ in range(2):  # the page's socket gave no acknowledgement, so the form posts it again
+        response = client.post("/messages/susan", data={"message": "once", "key": key})
+        assert response.status_code == 302
+    assert message_count() == 2 and unread_count(susan) == 1
+    refused = client.post("/messages/susan", data={"message": "bad key", "key": "<script>"})
+    assert refused.status_code == 200 and "key is not valid." in refused.get_data(as_text=True)
+    assert message_count() == 2
+
+
 def test_older_history_loads_by_message_id(client, john, make_user, send):
     susan = make_user("susan")
     sent = [send(susan if n % 2 else john, john if n % 2 else susan, f"message {n}") for n in range(8)]
@@ -282,8 +295,9 @@ def test_conversation_query_count(client, john, make_user, send, count_queries):
     fresh_session()
     with count_queries() as statements:
         assert client.get("/messages/susan").status_code == 200
-    # The signed-in person, the other person, your side of the conversation, the messages.
-    assert len(statements) == 4
+    # The signed-in person, the other person, your side of the conversation, the messages,
+    # and whether either blocked the other (the composer or the reason why not).
+    assert len(statements) == 5
 
 
 # -- privacy ---------------------------------------------------------------------------------

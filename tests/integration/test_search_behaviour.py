@@ -240,3 +240,17 @@ def test_simultaneous_posts_are_all_written_and_found(app, make_user):
 
     assert run_together(app, [post(ids[0], "tulips at dawn"), post(ids[1], "tulips at dusk")]) == []
     assert sorted(bodies("tulips")) == ["tulips at dawn", "tulips at dusk"]
+
+
+def test_a_deleted_post_leaves_the_index_and_an_edited_one_is_found_by_its_new_words(engine, author):
+    kept, edited, deleted = publish(author, "tulips in spring", "daffodils in spring", "crocuses in spring",
+                                    start=utcnow() - timedelta(minutes=1))  # within the edit window
+    engine.ready()
+    assert deleted.delete()
+    assert edited.edit(author, "snowdrops in winter")
+    db.session.commit()
+    engine.ready()
+    assert bodies("spring") == ["tulips in spring"]
+    assert bodies("crocuses") == [] and bodies("daffodils") == []
+    assert [post.id for post in Post.search("snowdrops").items] == [edited.id]
+    assert kept.id != edited.id

@@ -5,7 +5,8 @@ import re
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ConversationMember, Message, Post, User, follows, likes, reposts
+from app.models import ConversationMember, Message, Post, User, follows, likes, post_tags, reposts
+from app.richtext import tags_of
 from app.seed import DEMO_PASSWORD
 
 
@@ -45,6 +46,10 @@ def test_seed_fills_an_empty_database(app):
     times = db.session.scalars(sa.select(Post.timestamp).order_by(Post.id)).all()
     assert times == sorted(times)
     assert (times[-1] - times[0]).days > 200
+    # Tagged texts are on their tags' timelines, as if published one by one.
+    stored = {(post_id, tag) for post_id, tag in db.session.execute(sa.select(post_tags))}
+    expected = {(post.id, tag) for post in db.session.scalars(sa.select(Post)) for tag in tags_of(post.body)}
+    assert stored == expected and stored
 
 
 def test_seed_adds_likes_and_reposts_counted_on_their_posts(app):

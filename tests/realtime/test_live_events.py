@@ -81,6 +81,26 @@ def test_a_private_message_reaches_the_recipient_and_the_senders_other_tabs(open
     assert (stored.sender_id, stored.recipient_id, stored.body) == (alice.id, bob.id, "Hi Bob <b>!</b>")
 
 
+def test_a_message_sent_over_the_socket_and_again_by_the_form_is_stored_once(open_socket, make_person,
+                                                                           realtime_server):
+    """The page's fallback after an acknowledgement that never came posts the same key."""
+    alice, bob = make_person("alice"), make_person("bob")
+    alice_tab, bob_tab = open_socket(alice.username), open_socket(bob.username)
+    key = "f00dfeedf00dfeed"
+    sent = alice_tab.call("send_message", {"recipient": bob.username, "body": "only once", "key": key})["message"]
+    assert bob_tab.wait_for("message") == sent
+    http = signed_in(realtime_server.url, alice.username)
+    page = http.get(f"{realtime_server.url}/messages/{bob.username}", timeout=10).text
+    response = http.post(f"{realtime_server.url}/messages/{bob.username}", timeout=10,
+                         data={"message": "only once", "key": key, "csrf_token": CSRF_INPUT.search(page).group(1)})
+    assert response.ok
+    again = alice_tab.call("send_message", {"recipient": bob.username, "body": "only once", "key": key})
+    assert again == {"ok": True, "message": sent}
+    assert alice_tab.call("send_message", {"recipient": bob.username, "body": "x", "key": "short"})["ok"] is False
+    assert db.session.scalars(sa.select(Message.id).where(Message.sender_id == alice.id)).all() == [sent["id"]]
+    assert [m["id"] for m in bob_tab.received("message")] == [sent["id"]]
+
+
 def test_refused_private_messages_are_neither_stored_nor_sent(open_socket, make_person):
     alice, bob = make_person("alice"), make_person("bob")
     alice_tab, bob_tab = open_socket(alice.username), open_socket(bob.username)

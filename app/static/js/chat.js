@@ -100,7 +100,7 @@
     var body = textarea.value.trim();
     if (!body) return;
     button.disabled = true;
-    live.request("room_message", { room: roomName, body: body }).then(function (answer) {
+    live.request("room_message", { room: roomName, body: body, key: live.messageKey(form) }).then(function (answer) {
       button.disabled = false;
       if (answer && answer.ok) {
         textarea.value = "";

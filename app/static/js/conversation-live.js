@@ -47,7 +47,7 @@
     if (event.defaultPrevented || !body || !live.isConnected()) return; // the form posts its own way
     event.preventDefault();
     button.disabled = true;
-    live.request("send_message", { recipient: other, body: body }).then(function (answer) {
+    live.request("send_message", { recipient: other, body: body, key: live.messageKey(form) }).then(function (answer) {
       button.disabled = false;
       if (answer && answer.ok) {
         textarea.value = "";

@@ -32,7 +32,17 @@
     badge.classList.toggle("d-none", !count);
   }
 
+  // The navbar's notifications badge: follows, mentions, replies, likes and reposts not yet seen.
+  // (the side navigation's and, on a phone, the top bar's bell).
+  function setActivityCount(count) {
+    document.querySelectorAll(".activity-count").forEach(function (badge) {
+      badge.textContent = String(count);
+      badge.classList.toggle("d-none", !count);
+    });
+  }
+
   onNotification("unread_message_count", setMessageCount);
+  onNotification("unread_activity_count", setActivityCount);
 
   var source = document.querySelector("[data-notifications-url]");
   var intervalMs = source ? Math.max(Number(source.dataset.pollInterval) || 10, 0.2) * 1000 : 0;

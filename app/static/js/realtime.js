@@ -6,6 +6,7 @@
 //   request(event, data) -> Promise of the server's acknowledgement ({ok, ...}); rejected when
 //                                 the socket is down or no answer comes in time
 //   isConnected()
+//   messageKey(form) -> the form's message key (see below)
 (function () {
   "use strict";
 
@@ -61,9 +62,30 @@
     socket.on(name, function (data) { fire(name, data); });
   });
 
+  // A message form's hidden `key`: made up when the message is first sent and kept while its
+  // text stays the same, so a retry (over the socket, or posting the form after an
+  // acknowledgement that never came) is stored once; typing a new text drops it.
+  function messageKey(form) {
+    var field = form.elements.namedItem("key");
+    if (!field) return null;
+    if (!field.value) {
+      var bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      field.value = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    }
+    return field.value;
+  }
+
+  document.addEventListener("submit", function (event) { messageKey(event.target); }, true);
+  document.addEventListener("input", function (event) {
+    var field = event.target.form && event.target.form.elements.namedItem("key");
+    if (field && event.target.name === "message") field.value = "";
+  });
+
   window.microblogRealtime = {
     on: on,
     request: request,
     isConnected: function () { return socket.connected; },
+    messageKey: messageKey,
   };
 })();
