@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from .extensions import db
 from .models import Post, User
+from .models.post import reader_state_key
 from .web import MAX_QUERY_INT
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -83,5 +84,6 @@ def home_feed(
 def _feed_post(row, reader_id: int) -> Post:
     post, reposter, feed_time, liked, reposted = row
     post.reposted_by, post.feed_time = reposter, feed_time
-    post.reader_liked, post.reader_reposted, post.reader_state_for = bool(liked), bool(reposted), reader_id
+    post.reader_liked, post.reader_reposted = bool(liked), bool(reposted)
+    post.reader_state_for = reader_state_key(reader_id)
     return post

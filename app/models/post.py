@@ -1,10 +1,11 @@
 """Short public posts."""
 
 from datetime import datetime, timedelta
+from itertools import count
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
@@ -122,7 +123,7 @@ class Post(SearchableMixin, db.Model):
     # or, on the home feed, by the feed query itself, in the same statement.
     reader_liked = None  # bool once known
     reader_reposted = None
-    reader_state_for = None  # the id of the person they are about
+    reader_state_for = None  # reader_state_key(): the person they are about, in this request
     # On the home feed: who among the people you follow reposted it (None: it is there as a post),
     # and the time it entered the feed (its own time, or the repost's).
     reposted_by = None  # a User
@@ -272,9 +273,9 @@ class Post(SearchableMixin, db.Model):
         except ReactionTargetGone:
             raise PostGone() from None
         db.session.expire(self, [counter])
-        if self.reader_state_for != user.id:
+        if self.reader_state_for != reader_state_key(user.id):
             self.reader_liked = self.reader_reposted = None
-            self.reader_state_for = user.id
+            self.reader_state_for = reader_state_key(user.id)
         # Whether it changed anything or not, this part of the person's state is now known.
         setattr(self, "reader_liked" if reaction is LIKES else "reader_reposted", change is add_reaction)
         return changed
@@ -301,11 +302,12 @@ class Post(SearchableMixin, db.Model):
         for post in posts:
             if post.id in ids:
                 post.reader_liked, post.reader_reposted = post.id in liked, post.id in reposted
-                post.reader_state_for = reader.id
+                post.reader_state_for = reader_state_key(reader.id)
 
     def knows_reader_state(self, reader_id: int) -> bool:
         """Whether reader_liked and reader_reposted are known, and about this person."""
-        return self.reader_state_for == reader_id and None not in (self.reader_liked, self.reader_reposted)
+        return self.reader_state_for == reader_state_key(reader_id) and None not in (
+            self.reader_liked, self.reader_reposted)
 
     @staticmethod
     def with_authors(select: sa.Select) -> sa.Select:
@@ -460,6 +462,16 @@ class Post(SearchableMixin, db.Model):
         if bounded_scan:
             kept = newest(kept, ranked.c.at, ranked.c.post_id)
         return kept.subquery("feed")
+
+
+def reader_state_key(reader_id: int) -> tuple[int, int]:
+    """What a post's reader state is about: a person, in one request (objects outlive a request in tests)."""
+    if not has_request_context():
+        return reader_id, 0
+    return reader_id, request.environ.setdefault("microblog.request_number", next(_request_numbers))
+
+
+_request_numbers = count(1)
 
 
 def _count_reply(parent_id: int, change: int) -> int | None:
