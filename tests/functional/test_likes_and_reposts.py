@@ -129,3 +129,39 @@ def test_an_empty_likes_page_says_so(client, john, make_user, make_post):
     post = make_post(make_user("susan"), "quiet")
     page = client.get(f"/post/{post.id}/likes").get_data(as_text=True)
     assert "No likes yet" in page
+
+
+def test_nobody_likes_or_reposts_across_a_block(client, john, make_user, make_post, bearer):
+    from app import blocking
+
+    susan = make_user("susan")
+    post = make_post(susan, "not for john")
+    blocking.block(susan, john)
+    db.session.commit()
+    for action in ("like", "repost"):
+        response = client.post(f"/post/{post.id}/{action}")
+        assert response.status_code == 422 and "blocked" in response.get_data(as_text=True), action
+        assert client.put(f"/api/posts/{post.id}/{action}", headers=bearer(john)).status_code == 422
+    db.session.expire_all()
+    assert (rows(likes), rows(reposts), db.session.get(Post, post.id).like_count) == ([], [], 0)
+
+
+def test_the_home_feed_leaves_out_reposts_by_and_of_muted_people(client, john, make_user, make_post):
+    from app import blocking
+
+    susan, mary, david = make_user("susan"), make_user("mary"), make_user("david")
+    john.follow(susan)
+    john.follow(mary)
+    by_david = make_post(david, "david's post")
+    by_mary = make_post(mary, "mary's post")
+    by_david.repost(susan)
+    by_mary.repost(susan)
+    db.session.commit()
+    page = client.get("/index").get_data(as_text=True)
+    assert "david&#39;s post" in page and "mary&#39;s post" in page
+    blocking.mute(john, david)
+    blocking.mute(john, susan)
+    db.session.commit()
+    page = client.get("/index").get_data(as_text=True)
+    assert "david&#39;s post" not in page  # its author is muted, whoever reposted it
+    assert "mary&#39;s post" in page and "Reposted by" not in page  # susan's repost is not shown
