@@ -71,6 +71,7 @@ def test_liking_and_reposting_change_the_counts_in_place(live_server, neighbours
     page = new_page()
     errors = watch_for_errors(page)
     log_in(page, live_server.url, "nadia")
+    page.wait_for_load_state("load")  # reactions.js runs at the end of the body: wait for it
     page.evaluate("window.notReloaded = true")
     post = page.locator("article.post", has_text="Sourdough attempt")
     like = post.locator(".reaction-like")
