@@ -21,6 +21,10 @@ COPY --chown=microblog:microblog app app
 COPY --chown=microblog:microblog migrations migrations
 COPY --chown=microblog:microblog microblog.py config.py babel.cfg boot.sh gunicorn.conf.py ./
 
+# Uploaded pictures (AVATAR_DIR's default): a volume, so they outlive the container.
+RUN mkdir -p instance/avatars && chown -R microblog:microblog instance
+VOLUME ["/home/microblog/instance/avatars"]
+
 USER microblog
 EXPOSE 5000
 ENTRYPOINT ["./boot.sh"]

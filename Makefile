@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint seed translations bench screenshots clean
+.PHONY: run test install install-dev lint seed translations bench bench-load screenshots clean
 
 # Development: debug mode (and so a development SECRET_KEY) unless told otherwise.
 run: export FLASK_DEBUG ?= 1
@@ -44,6 +44,15 @@ screenshots: install-dev translations
 
 bench: install-dev
 	$(BIN)/python -m pytest tests/bench -s -p no:cacheprovider $(PYTEST_ARGS)
+
+# The load benchmark: seeds PostgreSQL, serves with gunicorn, drives wrk; writes docs/benchmarks.md.
+# Needs PostgreSQL (BENCH_DATABASE_URL) and wrk (apt-get install -y wrk); see bench/load.py.
+bench-load: install-dev translations $(VENV)/.installed-bench
+	$(BIN)/python bench/load.py
+
+$(VENV)/.installed-bench: bench/requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -42,7 +42,19 @@ class Config:
     # How many reverse proxies (each adding X-Forwarded-For/-Proto/-Host) stand in front of the app.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled PostgreSQL connection idle this many seconds is checked (one round trip) before
+    # a request uses it, so one the server dropped is replaced unseen; 0 checks every time.
+    DATABASE_PING_AFTER = float(os.environ.get("DATABASE_PING_AFTER") or 10)
+    # PostgreSQL connections each web process keeps open, and how many more it may open for a
+    # burst (closed again after use). Keep DATABASE_POOL_SIZE at about the requests one process
+    # serves at once: below that, busy moments open and close a connection per request.
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 10)
+    DATABASE_MAX_OVERFLOW = int(os.environ.get("DATABASE_MAX_OVERFLOW") or 10)
+    # PostgreSQL's JIT compilation, off for the app's connections unless this is set: it pays
+    # only for long analytical queries, and costs milliseconds on short ones whose row
+    # estimates are off (docs/architecture.md, "Database").
+    DATABASE_JIT = as_bool(os.environ.get("DATABASE_JIT"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
@@ -89,6 +101,11 @@ class Config:
     # People shown above the posts on the first page of search results.
     SEARCH_PEOPLE_SHOWN = int(os.environ.get("SEARCH_PEOPLE_SHOWN") or 5)
     AVATAR_SERVICE = (os.environ.get("AVATAR_SERVICE") or "identicon").lower()
+    # Uploaded profile pictures: where their files live (default: "avatars" in the instance
+    # folder; a volume in Docker), the largest upload in bytes and in pixels.
+    AVATAR_DIR = os.environ.get("AVATAR_DIR") or None
+    AVATAR_MAX_BYTES = int(os.environ.get("AVATAR_MAX_BYTES") or 5 * 1024 * 1024)
+    AVATAR_MAX_PIXELS = int(os.environ.get("AVATAR_MAX_PIXELS") or 40_000_000)
     LAST_SEEN_INTERVAL = int(os.environ.get("LAST_SEEN_INTERVAL") or 300)
     PASSWORD_RESET_EXPIRES = 600
     # Private messages shown per conversation page, and conversations per page of /messages.
@@ -167,6 +184,7 @@ class Config:
     RATELIMIT_POST = os.environ.get("RATELIMIT_POST") or "10 per minute; 300 per day"
     RATELIMIT_MESSAGE = os.environ.get("RATELIMIT_MESSAGE") or "30 per minute; 1000 per day"
     RATELIMIT_TASK = os.environ.get("RATELIMIT_TASK") or "20 per hour"
+    RATELIMIT_ROOM = os.environ.get("RATELIMIT_ROOM") or "10 per hour; 50 per day"
     RATELIMIT_TRANSLATE = os.environ.get("RATELIMIT_TRANSLATE") or "30 per minute; 500 per day"
     # Error mail to ADMINS: at most this many messages per ADMIN_MAIL_PERIOD seconds.
     ADMIN_MAIL_LIMIT = int(os.environ.get("ADMIN_MAIL_LIMIT") or 10)

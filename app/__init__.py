@@ -4,15 +4,18 @@ __version__ = "1.0.0"
 
 import logging
 import os
+import time
+from functools import partial
 from logging.handlers import RotatingFileHandler
 
 import flask_babel
+import sqlalchemy as sa
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config
 
-from . import search
+from . import rendering, search
 from .extensions import apifairy, babel, bootstrap, csrf, db, limiter, login, mail, migrate, moment
 from .languages import get_locale, language_choices, moment_locale_file, same_language
 
@@ -29,6 +32,7 @@ class ConfigurationError(RuntimeError):
 def create_app(config_class: type = Config) -> Flask:
     """Build the application: config, extensions, blueprints, request hooks, CLI, logging."""
     app = Flask(__name__)
+    app.jinja_environment = rendering.Environment
     app.config.from_object(config_class)
     check_secret_key(app)
     check_public_address(app)
@@ -82,7 +86,9 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension object to this app."""
     from . import jobs, models, outbox, realtime  # noqa: F401  (models for Flask-Migrate; the outbox's session listeners)
 
+    configure_database_connections(app)
     db.init_app(app)
+    ping_idle_connections(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     login.init_app(app)
     login.login_view = "auth.login"
@@ -93,6 +99,7 @@ def register_extensions(app: Flask) -> None:
     moment.init_app(app)
     babel.init_app(app, locale_selector=get_locale)
     register_language_helpers(app)
+    rendering.init_app(app)  # after Flask-Babel, whose date filters it wraps
     bootstrap.init_app(app)
     csrf.init_app(app)
     apifairy.init_app(app)
@@ -100,6 +107,58 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)
     limiter.init_app(app)
     realtime.init_app(app)
+
+
+def configure_database_connections(app: Flask) -> None:
+    """PostgreSQL connections: JIT compilation off unless DATABASE_JIT is set, checked before use
+    only after DATABASE_PING_AFTER idle seconds, DATABASE_POOL_SIZE of them kept open
+    (docs/architecture.md, "Database").
+
+    The app's statements are short index lookups; JIT compilation, which PostgreSQL starts
+    when a plan's estimated cost is high (as it is with missing or stale statistics), can cost
+    more than the query itself. A check on every checkout (``pool_pre_ping``) was one round
+    trip in five of a small page; a connection used a moment ago needs none.
+    """
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not app.config.get("DATABASE_JIT"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args["options"] = f"{connect_args.get('options', '')} -c jit=off".strip()
+        options["connect_args"] = connect_args
+    if "pool_pre_ping" not in options and app.config.get("DATABASE_PING_AFTER", 0) <= 0:
+        options["pool_pre_ping"] = True
+    options.setdefault("pool_size", app.config.get("DATABASE_POOL_SIZE", 10))
+    options.setdefault("max_overflow", app.config.get("DATABASE_MAX_OVERFLOW", 10))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def ping_idle_connections(app: Flask) -> None:
+    """Check a pooled PostgreSQL connection before use when it has been idle DATABASE_PING_AFTER
+    seconds or more; one that fails is replaced by the pool (SQLAlchemy's checkout recipe)."""
+    idle_seconds = app.config.get("DATABASE_PING_AFTER", 0)
+    if (idle_seconds <= 0 or "pool_pre_ping" in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+            or not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql")):
+        return
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        sa.event.listen(engine, "checkin", mark_idle)
+        sa.event.listen(engine, "checkout", partial(ping_if_idle, engine.dialect, idle_seconds))
+
+
+def mark_idle(dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def ping_if_idle(dialect, idle_seconds: float, dbapi_connection, record, proxy) -> None:
+    since = record.info.get("idle_since")
+    if since is None or time.monotonic() - since < idle_seconds:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except Exception as error:
+        raise sa.exc.DisconnectionError(f"a pooled connection failed its check: {error}") from error
 
 
 def register_language_helpers(app: Flask) -> None:

@@ -4,14 +4,29 @@ from flask import Flask, Response, current_app, request
 from flask_login import current_user
 
 from .extensions import db
-from .web import InvalidInput
+from .web import InvalidInput, upload_limit
+
+UPLOAD_PARSER_MEMORY = 256 * 1024
 
 
 def register(app: Flask) -> None:
     """Attach the request hooks to ``app``."""
+    # First of every hook: CSRFProtect (bound earlier) reads the form, which must be allowed its size.
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_uploads)
     app.before_request(refuse_nul_characters)
     app.before_request(record_last_seen)
     app.after_request(set_security_headers)
+
+
+def allow_uploads() -> None:
+    """A view that takes a file (``web.accepts_upload``) reads a larger body than the others, before
+    any hook reads the form."""
+    limit = upload_limit()
+    if limit is not None:
+        request.max_content_length = limit
+        # Werkzeug's multipart parser holds up to two 64 KiB chunks of a file in memory while it
+        # looks for the part's end, and counts them against this limit.
+        request.max_form_memory_size = max(request.max_form_memory_size or 0, UPLOAD_PARSER_MEMORY)
 
 
 def refuse_nul_characters() -> None:

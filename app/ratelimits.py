@@ -62,8 +62,19 @@ def failed_login(response) -> bool:
     return bool(g.get("failed_login"))
 
 
+def created(response) -> bool:
+    """Whether something was made (only rooms actually created count against RATELIMIT_ROOM)."""
+    return response.status_code in (201, 302)
+
+
 # One budget for every way of sending a message: the page, its JSON reply box and the API.
 limit_messages = limiter.shared_limit(
     setting("RATELIMIT_MESSAGE"), scope="messages", key_func=signed_in_person, methods=["POST"],
     exempt_when=is_anonymous,
+)
+
+# One budget for creating chat rooms, on the chat page and through the API; only rooms made count.
+limit_room_creation = limiter.shared_limit(
+    setting("RATELIMIT_ROOM"), scope="rooms", key_func=signed_in_person, methods=["POST"],
+    exempt_when=is_anonymous, deduct_when=created,
 )

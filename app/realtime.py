@@ -14,7 +14,9 @@ which lives where the socket lives. Presence is kept in Redis or the database
 """
 
 import logging
+import math
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,9 +112,19 @@ class MessageLimiter:
         """Count one message for ``user_id``; False once they are over the limit."""
         return self.limiter.hit(self.limit, "messages", str(user_id))
 
+    def retry_after(self, user_id: int) -> int:
+        """Whole seconds until ``user_id``'s window resets (at least 1)."""
+        reset_at = self.limiter.get_window_stats(self.limit, "messages", str(user_id)).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
+
 
 def message_allowed(user_id: int) -> bool:
     return current_app.extensions["message_limiter"].allow(user_id)
+
+
+def message_retry_after(user_id: int) -> int:
+    """Seconds before ``user_id`` may send again, for a 429's Retry-After."""
+    return current_app.extensions["message_limiter"].retry_after(user_id)
 
 
 class PresenceRefresher:

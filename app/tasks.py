@@ -19,7 +19,7 @@ from flask_babel import _, force_locale
 from flask_mail import Message
 from rq.exceptions import AbandonedJobError
 
-from . import create_app
+from . import avatars, create_app
 from .email import deliver, send_email
 from .extensions import db
 from .jobs import current_job
@@ -136,6 +136,28 @@ def send_export_email(user: User, data: bytes) -> None:
             html_body=render_template("email/export_posts.html", user=user),
             attachments=[("posts.json", "application/json", data)],
         )
+
+
+@job
+def process_avatar(user_id: int, version: str) -> None:
+    """Make an uploaded picture's square sizes, then make it the person's picture."""
+    task = current_task()
+    try:
+        if task.complete:
+            return  # released as abandoned before this job could start
+        set_task_progress(task, 0)
+        user = db.session.get(User, user_id)
+        try:
+            sizes = avatars.render_sizes(user_id, version)
+        except avatars.AvatarRefused as refusal:
+            with force_locale(user.locale or "en"):
+                raise TaskError(str(refusal)) from None
+        avatars.discard_upload(version)  # before the commit that tells the owner it is done
+        avatars.use_picture(user, version)
+        task.finish({"version": version, "sizes": sizes})
+        db.session.commit()  # the earlier picture's files are deleted after this commit
+    finally:
+        avatars.discard_upload(version)  # also when the picture could not be made
 
 
 @job

@@ -151,8 +151,10 @@ def get_translator() -> Translator | None:
 
 
 def translation_enabled() -> bool:
-    """Whether a provider is configured (and so whether to offer Translate links)."""
-    return get_translator() is not None
+    """Whether a provider is configured (and so whether to offer Translate links), as get_translator
+    decides, without building a provider: feeds ask once per post."""
+    config = current_app.config
+    return bool(config.get("MS_TRANSLATOR_KEY") or config.get("LIBRETRANSLATE_URL"))
 
 
 def translate(text: str, source_language: str, dest_language: str, post_id: int | None = None) -> str:

@@ -99,3 +99,25 @@ def query_int(name: str, default: int | None = None, minimum: int = 0, maximum: 
         )
     return int(raw)
 
+
+
+# Room in an upload's body for the multipart framing and the form's other fields.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def accepts_upload(setting: str):
+    """Mark a view that takes a file of up to ``config[setting]`` bytes: its requests may be that
+    much larger than MAX_CONTENT_LENGTH (``hooks.allow_uploads`` raises the limit for it alone)."""
+
+    def mark(view):
+        view.upload_limit_setting = setting
+        return view
+
+    return mark
+
+
+def upload_limit() -> int | None:
+    """The body size the current request's view accepts, if it takes uploads."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    setting = getattr(view, "upload_limit_setting", None)
+    return current_app.config[setting] + UPLOAD_OVERHEAD if setting else None

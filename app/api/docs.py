@@ -6,6 +6,7 @@ from flask import current_app
 
 from ..extensions import apifairy
 from . import bp
+from .schemas import ROOM_NAME_DOC
 
 DESCRIPTION = (
     "The microblog REST API. Get a token with `POST /api/tokens` (HTTP Basic), then send "
@@ -31,6 +32,21 @@ def group_by_module(spec: dict) -> dict:
             if operation is not None:
                 operation["tags"] = [tag]
     spec["tags"] = [{"name": name, "description": description} for name, description in tags.items()]
+    describe_room_names(spec)
     language = spec["components"]["schemas"]["UserUpdate"]["properties"]["language"]
     language["enum"] = [*current_app.config["LANGUAGES"], None]
     return spec
+
+
+def describe_room_names(spec: dict) -> None:
+    """The ``{name}`` of the room URLs: a room's name, in any case (the rule does not say so)."""
+    for path, operations in spec["paths"].items():
+        if not path.startswith("/api/rooms/{name}"):
+            continue
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "name":
+                    parameter["description"] = "The room's name, in any case."
+                    parameter["schema"] = {"type": "string", "minLength": ROOM_NAME_DOC["minLength"],
+                                           "maxLength": ROOM_NAME_DOC["maxLength"], "pattern": ROOM_NAME_DOC["pattern"],
+                                           "example": "general"}

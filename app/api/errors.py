@@ -4,7 +4,7 @@ from flask import Response, current_app, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from ..extensions import apifairy
-from ..web import InvalidInput, error_payload
+from ..web import InvalidInput, error_payload, upload_limit
 from . import bp
 from .schemas import ErrorSchema
 
@@ -43,11 +43,14 @@ def validation_error(status: int, messages: dict):
 @bp.before_request
 def check_request_body() -> Response | None:
     """Before every API view: a body must be JSON, small enough, and well formed."""
-    limit = current_app.config["API_MAX_CONTENT_LENGTH"]
+    upload = upload_limit()
+    limit = upload or current_app.config["API_MAX_CONTENT_LENGTH"]
     if request.max_content_length is None or request.max_content_length > limit:
         request.max_content_length = limit  # larger bodies are a 413
     if not request.content_length and not request.headers.get("Transfer-Encoding"):
         return None
+    if upload is not None:
+        return None  # a file upload: helpers.multipart_only checks its type once the caller is known
     if not request.is_json:
         raise UnsupportedMediaType("Send the request body as JSON (Content-Type: application/json).")
     try:

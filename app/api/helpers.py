@@ -1,9 +1,10 @@
 """Small helpers the API's views share."""
 
+import functools
 from typing import TypeVar
 
-from flask import abort
-from werkzeug.exceptions import HTTPException, default_exceptions
+from flask import abort, request
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType, default_exceptions
 
 from ..accounts import AccountError
 from ..extensions import db
@@ -17,6 +18,18 @@ def find_or_404(model: type[Model], id: int) -> Model:
     if not 1 <= id <= MAX_QUERY_INT:
         abort(404)
     return db.get_or_404(model, id)
+
+
+def multipart_only(view):
+    """A view that takes a file: anything but a multipart/form-data body is a 415."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.mimetype != "multipart/form-data":
+            raise UnsupportedMediaType("Send the file as multipart/form-data.")
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def account_error(error: AccountError) -> HTTPException:

@@ -5,13 +5,15 @@ account rules themselves stay in ``app/accounts.py``. Output schemas are flask-m
 schemas, which APIFairy serialises with ``jsonify``.
 """
 
+from apifairy.fields import FileField
 from flask import g, url_for
 from flask_marshmallow.schema import Schema
 from marshmallow import EXCLUDE, ValidationError, fields, post_dump, pre_dump, validate
 from marshmallow.utils import missing
 
 from .. import accounts
-from ..models import ACTIVITY_KINDS, MAX_MESSAGE_LENGTH, MAX_POST_LENGTH
+from ..models import ACTIVITY_KINDS, MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, MAX_ROOM_MESSAGE_LENGTH
+from ..models.chat import MAX_ROOM_NAME_LENGTH, MIN_ROOM_NAME_LENGTH, ROOM_NAME_PATTERN
 from ..models.token import MAX_DEVICE_LENGTH
 from ..schemas import StrictInteger, Text
 from ..web import MAX_QUERY_INT
@@ -165,6 +167,12 @@ class AuthorSchema(Schema):
     links = Computed(UserLinksSchema, user_links, data_key="_links", required=True)
 
 
+class AvatarUploadSchema(Input):
+    file = FileField(required=True, metadata={
+        "description": "A PNG, JPEG or WebP picture of at most 5 MB; it is cropped to a square.",
+    })
+
+
 # -- posts ------------------------------------------------------------------------------
 
 
@@ -299,6 +307,50 @@ class NotificationArgsSchema(Input):
     after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_QUERY_INT),
                            metadata={"description": "The highest notification id you have seen."})
 
+
+# -- chat rooms -------------------------------------------------------------------------
+
+ROOM_NAME_DOC = {"minLength": MIN_ROOM_NAME_LENGTH, "maxLength": MAX_ROOM_NAME_LENGTH,
+                 "pattern": f"^{ROOM_NAME_PATTERN.pattern}$",
+                 "description": "Letters, digits, hyphens, underscores; unique whatever the case."}
+
+
+class RoomLinksSchema(Schema):
+    self = fields.String(required=True)
+    messages = fields.String(required=True)
+    page = fields.String(required=True, metadata={"description": "The room's page on the site."})
+
+
+class RoomSchema(Schema):
+    name = fields.String(required=True, metadata=ROOM_NAME_DOC)
+    present = fields.List(fields.String(), required=True,
+                          metadata={"description": "Usernames of the people in the room now (over a socket)."})
+    message_count = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    last_activity_at = fields.DateTime(required=True, metadata={"description": "Its creation or newest message."})
+    links = Computed(RoomLinksSchema, lambda room: {
+        "self": url_for("api.get_room", name=room["name"]),
+        "messages": url_for("api.get_room_messages", name=room["name"]),
+        "page": url_for("chat.room", room=room["name"]),
+    }, data_key="_links", required=True)
+
+
+class RoomCreateSchema(Input):
+    name = fields.String(required=True, validate=validate.Length(max=200), metadata=ROOM_NAME_DOC)
+
+
+class RoomMessageSchema(Schema):
+    """Exactly the Socket.IO ``room_message`` event's payload (``RoomMessage.to_dict``)."""
+
+    id = fields.Integer(required=True)
+    room = fields.String(required=True, metadata={"description": "The room's name."})
+    sender = fields.String(required=True, metadata={"description": "The sender's username."})
+    body = fields.String(required=True)
+    timestamp = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class RoomMessageCreateSchema(Input):
+    body = Body(MAX_ROOM_MESSAGE_LENGTH)
 
 # -- activity ---------------------------------------------------------------------------
 

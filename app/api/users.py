@@ -4,17 +4,18 @@ import sqlalchemy as sa
 from apifairy import arguments, authenticate, body, other_responses, response
 from flask import abort, g, url_for
 
-from .. import accounts
+from .. import accounts, avatars
 from ..accounts import AccountError
 from ..extensions import db, limiter
 from ..models import Blocked, User
-from ..ratelimits import setting
+from ..ratelimits import setting, signed_in_person
+from ..web import InvalidInput, accepts_upload
 from . import bp
 from .auth import current_person, token_auth
 from .collections import PageArgsSchema, numbered_page, page_of
 from .errors import documented
-from .helpers import account_error, find_or_404
-from .schemas import UserCreateSchema, UserSchema, UserUpdateSchema
+from .helpers import account_error, find_or_404, multipart_only
+from .schemas import AvatarUploadSchema, TaskSchema, UserCreateSchema, UserSchema, UserUpdateSchema
 
 user_page = page_of(UserSchema)
 
@@ -84,6 +85,50 @@ def update_user(data: dict, id: int):
         raise account_error(error) from None
     db.session.commit()
     return user
+
+
+def your_own(id: int) -> User:
+    """Person ``id`` when that is the caller: 404 for nobody, 403 for somebody else."""
+    user = find_or_404(User, id)
+    if user.id != current_person().id:
+        abort(403, "You can change only your own picture.")
+    return user
+
+
+@bp.route("/users/<int:id>/avatar", methods=["PUT"])
+@accepts_upload("AVATAR_MAX_BYTES")
+@authenticate(token_auth)
+@limiter.limit(setting("RATELIMIT_TASK"), key_func=signed_in_person)
+@multipart_only
+@body(AvatarUploadSchema, location="form", media_type="multipart/form-data")
+@response(TaskSchema, 202, description="The picture is being processed; follow the task at Location.")
+@other_responses(documented(403, 404, 409, 429, body=True))
+def upload_avatar(data: dict, id: int):
+    """Upload your picture, multipart/form-data `file` (PNG, JPEG or WebP, at most 5 MB), made square in a task"""
+    user = your_own(id)
+    try:
+        task = avatars.start_upload(user, data["file"].stream)
+    except avatars.AvatarRefused as refusal:
+        raise InvalidInput({"file": [str(refusal)]}, str(refusal)) from None
+    except avatars.PictureBeingProcessed:
+        db.session.rollback()
+        abort(409, "Your previous picture is still being processed.")
+    db.session.commit()
+    return task, 202, {"Location": url_for("api.get_task", id=task.id)}
+
+
+@bp.route("/users/<int:id>/avatar", methods=["DELETE"])
+@authenticate(token_auth)
+@other_responses(documented(403, 404, 409))
+def remove_avatar(id: int):
+    """Remove your picture: the drawn default (the identicon) comes back"""
+    user = your_own(id)
+    try:
+        avatars.remove_picture(user)
+    except avatars.PictureBeingProcessed:
+        abort(409, "Your picture is still being processed; remove it once it is done.")
+    db.session.commit()
+    return "", 204
 
 
 @bp.route("/users/<int:id>/followers", methods=["GET"])

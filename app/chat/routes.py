@@ -9,6 +9,7 @@ from ..main.helpers import page_number
 from ..models import ChatError, ChatRoom, RoomMessage
 from ..pagination import keyset_page, paginate
 from ..presence import presence_store
+from ..ratelimits import limit_room_creation
 from ..realtime import message_allowed
 from ..web import query_int
 from . import bp
@@ -19,6 +20,7 @@ ROOMS_PER_PAGE = 25
 
 @bp.route("/chat", methods=["GET", "POST"])
 @login_required
+@limit_room_creation
 def index():
     """Public rooms, the most recently active first, with who is present; the form creates one."""
     form = CreateRoomForm()

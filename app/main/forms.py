@@ -1,13 +1,16 @@
 """Forms of the social core."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..accounts import CONTROL_CHARACTERS, MAX_ABOUT_ME_LENGTH
 from ..auth.forms import username_validators
+from ..avatars import megabytes
 from ..languages import language_choices
 from ..models import MAX_MESSAGE_LENGTH, MAX_POST_LENGTH, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, User
 from ..models.base import CLIENT_KEY_PATTERN
@@ -60,6 +63,27 @@ class EditProfileForm(FlaskForm):
         kwargs.setdefault("language", user.locale or "")
         super().__init__(*args, **kwargs)
         self.language.choices = [("", _l("The one my browser asks for")), *language_choices()]
+
+
+class AvatarForm(FlaskForm):
+    """Upload a picture; its content is checked by app/avatars.py, not by its name."""
+
+    picture = FileField(
+        _l("Picture"), validators=[FileRequired(_l("Choose a picture to upload."))],
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    submit = SubmitField(_l("Upload picture"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        max_bytes = current_app.config["AVATAR_MAX_BYTES"]
+        self.picture.description = _l("PNG, JPEG or WebP, up to %(size)s MB. It is cropped to a square.",
+                                      size=megabytes(max_bytes))
+        self.picture.render_kw = {**self.picture.render_kw, "data-max-bytes": max_bytes}
+
+
+class RemoveAvatarForm(FlaskForm):
+    submit = SubmitField(_l("Remove picture"))
 
 
 class MessageForm(FlaskForm):

@@ -4,28 +4,29 @@ from dataclasses import dataclass
 
 import flask_babel
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import _
 from flask_login import current_user, login_required
 
-from .. import accounts
+from .. import accounts, avatars
 from ..extensions import db, limiter, login
 from ..feed import FeedPage, InvalidCursor, decode_cursor, home_feed
 from ..jobs import launch_task
 from ..languages import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE
-from ..models import Blocked, Post, TaskInProgress, has_blocked, has_muted, hidden_authors_select
-from ..pagination import paginate
+from ..models import Blocked, Post, TaskInProgress, follows, hidden_authors_select
+from ..models.block import relation_select
 from ..ratelimits import is_anonymous, setting, signed_in_person
 from ..schemas import TranslationRequestSchema, load_json
 from ..seed import DEMO_PASSWORD, demo_username
 from ..translate import TranslationError, TranslationTimeout, TranslationUnavailable, translate
-from ..web import InvalidInput, is_safe_next, save_account
+from ..web import InvalidInput, accepts_upload, is_safe_next, save_account
 from . import bp
-from .forms import EditProfileForm, EmptyForm, PostForm
-from .helpers import find_user_or_404, page_number
+from .forms import AvatarForm, EditProfileForm, EmptyForm, PostForm, RemoveAvatarForm
+from .helpers import find_user_or_404, page_number, post_page
 from .identicon import identicon_svg
 
 AVATAR_SIZES = range(16, 513)
+AVATAR_CACHE_SECONDS = 365 * 24 * 3600
 FRONT_PAGE_POSTS = 5
 
 
@@ -84,18 +85,19 @@ def front_page() -> str:
 
 @bp.route("/explore")
 def explore():
-    """Everyone's posts, newest first (but those of people you blocked, who blocked you, or you muted)."""
+    """Everyone's posts, newest first (but those of people you blocked, who blocked you, or you muted);
+    ``?before=``/``?after=`` a post id for older/newer pages."""
     select = Post.explore_select()
     if current_user.is_authenticated:
         select = select.where(Post.user_id.not_in(hidden_authors_select(current_user.id)))
-    page = paginate(select, page_number(), current_app.config["POSTS_PER_PAGE"])
+    page = post_page(select)
     Post.load_reader_state(page.items, current_user)
     return render_template("main/index.html", title=_("Explore"), page=page, endpoint="main.explore")
 
 
 @bp.route("/user/<username>")
 def user(username: str):
-    """A person's profile and posts (visitors may read them too).
+    """A person's profile and posts (visitors may read them too), paged like Explore.
 
     Between two people one of whom blocked the other the posts are not shown, either way.
     """
@@ -104,32 +106,31 @@ def user(username: str):
     select = Post.by_author_select(user)
     if relation.blocking or relation.blocked_by:
         select = select.where(sa.false())
-    page = paginate(select, page_number(), current_app.config["POSTS_PER_PAGE"])
+    page = post_page(select)
     Post.load_reader_state(page.items, current_user)
-    is_following = current_user.is_authenticated and user.id != current_user.id and current_user.is_following(user)
     return render_template(
-        "main/user.html", title=user.username, user=user, page=page, is_following=is_following, form=EmptyForm(),
-        relation=relation,
+        "main/user.html", title=user.username, user=user, page=page, is_following=relation.following,
+        form=EmptyForm(), relation=relation,
     )
 
 
 @dataclass
 class Relation:
-    """How the signed-in reader stands with a person: blocked them, blocked by them, muted them."""
+    """How the signed-in reader stands with a person: blocked them, blocked by them, muted them, follows them."""
 
     blocking: bool = False
     blocked_by: bool = False
     muting: bool = False
+    following: bool = False
 
     @staticmethod
     def between(user) -> "Relation":
+        """All of it, and whether the reader follows the person, in one statement."""
         if current_user.is_anonymous or user.id == current_user.id:
             return Relation()
-        return Relation(
-            blocking=has_blocked(current_user.id, user.id),
-            blocked_by=has_blocked(user.id, current_user.id),
-            muting=has_muted(current_user.id, user.id),
-        )
+        following = sa.exists().where(follows.c.follower_id == current_user.id, follows.c.followed_id == user.id)
+        row = db.session.execute(relation_select(current_user.id, user.id, following.label("following"))).one()
+        return Relation(bool(row.blocking), bool(row.blocked_by), bool(row.muting), bool(row.following))
 
 
 @bp.route("/export_posts", methods=["POST"])
@@ -161,7 +162,7 @@ def user_popup(username: str):
 @bp.route("/edit_profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
-    """Change your username, about-me text and language."""
+    """Change your username, about-me text and language; the picture has forms of its own."""
     form = EditProfileForm(current_user)
     if form.validate_on_submit() and save_account(
         form, accounts.update_profile, current_user, form.username.data, form.about_me.data, form.language.data
@@ -172,7 +173,60 @@ def edit_profile():
     if request.method == "GET":
         form.username.data = current_user.username
         form.about_me.data = current_user.about_me
-    return render_template("main/edit_profile.html", title=_("Edit Profile"), form=form)
+    return render_edit_profile(form=form)
+
+
+def render_edit_profile(form: EditProfileForm | None = None, avatar_form: AvatarForm | None = None) -> str:
+    """The edit profile page: the profile form and the picture's upload and remove forms."""
+    if form is None:
+        form = EditProfileForm(current_user, formdata=None)
+        form.username.data, form.about_me.data = current_user.username, current_user.about_me
+    return render_template(
+        "main/edit_profile.html", title=_("Edit Profile"), form=form,
+        avatar_form=avatar_form or AvatarForm(formdata=None), remove_avatar_form=RemoveAvatarForm(formdata=None),
+        processing=avatars.is_processing(current_user),
+        max_size=avatars.megabytes(current_app.config["AVATAR_MAX_BYTES"]),
+    )
+
+
+@bp.route("/edit_profile/avatar", methods=["POST"])
+@accepts_upload("AVATAR_MAX_BYTES")
+@login_required
+@limiter.limit(setting("RATELIMIT_TASK"), key_func=signed_in_person, exempt_when=is_anonymous)
+def upload_avatar():
+    """Upload a profile picture; a background job makes its sizes and then shows it."""
+    avatar_form = AvatarForm()
+    if avatar_form.validate_on_submit():
+        try:
+            avatars.start_upload(current_user, avatar_form.picture.data.stream)
+        except avatars.AvatarRefused as refusal:
+            avatar_form.picture.errors = [*avatar_form.picture.errors, str(refusal)]
+        except avatars.PictureBeingProcessed:
+            db.session.rollback()
+            avatar_form.picture.errors = [*avatar_form.picture.errors,
+                                          _("Your previous picture is still being processed; try again in a moment.")]
+        else:
+            db.session.commit()
+            flash(_("Your picture is being processed; it appears in a moment."), "info")
+            return redirect(url_for("main.edit_profile"))
+    return render_edit_profile(avatar_form=avatar_form), 400
+
+
+@bp.route("/edit_profile/avatar/remove", methods=["POST"])
+@login_required
+def remove_avatar():
+    """Go back to the drawn picture (the identicon)."""
+    if not RemoveAvatarForm().validate_on_submit():
+        abort(400)
+    try:
+        removed = avatars.remove_picture(current_user)
+    except avatars.PictureBeingProcessed:
+        flash(_("Your picture is still being processed; remove it once it appears."), "warning")
+    else:
+        db.session.commit()
+        if removed:
+            flash(_("Your picture has been removed."), "success")
+    return redirect(url_for("main.edit_profile"))
 
 
 @bp.route("/follow/<username>", methods=["POST"])
@@ -251,6 +305,21 @@ def translate_text():
         abort(502, description="The translation service failed.")
     db.session.commit()  # keeps a new translation in the cache
     return {"text": translated}
+
+
+@bp.route("/avatar/<int:user_id>/<version>/<int:size>.webp")
+def avatar_picture(user_id: int, version: str, size: int):
+    """One size of an uploaded picture; its URL changes with every picture, so it is cached for good."""
+    try:
+        path = avatars.picture_path(user_id, version, size)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/webp", max_age=AVATAR_CACHE_SECONDS, conditional=True, etag=True)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
 
 
 @bp.route("/avatar/<int:user_id>")

@@ -1,7 +1,7 @@
 """The data model, one module per domain."""
 
 from .activity import ACTIVITY_KINDS, FOLLOW, LIKE, MENTION, REPLY, REPOST, UNREAD_ACTIVITY_COUNT, Activity
-from .base import UTCDateTime, insert_or_ignore, upsert, utcnow
+from .base import UTCDateTime, insert_or_ignore, upsert, utcnow, vacuum_analyze
 from .block import (
     Block,
     Blocked,
@@ -39,6 +39,7 @@ from .post import (
     Post,
     PostError,
     PostGone,
+    ReplyBlocked,
     ReplyTargetMissing,
     post_tags,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "PostGone",
     "EditWindowClosed",
     "NotYourPost",
+    "ReplyBlocked",
     "ReplyTargetMissing",
     "post_tags",
     "PostTranslation",
@@ -110,4 +112,5 @@ __all__ = [
     "reposts",
     "upsert",
     "utcnow",
+    "vacuum_analyze",
 ]

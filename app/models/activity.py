@@ -96,10 +96,16 @@ class Activity(db.Model):
     def mark_read(user_id: int, up_to: int) -> int:
         """Mark ``user_id``'s items up to id ``up_to`` read; returns the number still unread.
 
-        The read mark only moves forward, and the unread count is recounted in the
-        same statement, so items recorded meanwhile stay unread.
+        The read mark only moves forward, never past the person's newest item (so a
+        too large ``up_to`` cannot mark items not yet recorded), and the unread count is
+        recounted in the same statement, so items recorded meanwhile stay unread.
         """
-        read_mark = _greatest(users.c.activity_read_id, up_to)
+        newest = (
+            sa.select(sa.func.coalesce(sa.func.max(Activity.id), 0))
+            .where(Activity.user_id == user_id)
+            .scalar_subquery()
+        )
+        read_mark = _greatest(users.c.activity_read_id, _least(up_to, newest))
         still_unread = (
             sa.select(sa.func.count())
             .where(Activity.user_id == user_id, Activity.id > read_mark)
@@ -123,6 +129,13 @@ def _greatest(*expressions) -> sa.ColumnElement:
     if db.session.get_bind().dialect.name == "sqlite":
         return sa.func.max(*expressions)
     return sa.func.greatest(*expressions)
+
+
+def _least(*expressions) -> sa.ColumnElement:
+    """The smallest of the expressions: LEAST on PostgreSQL, the many-argument MIN on SQLite."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sa.func.min(*expressions)
+    return sa.func.least(*expressions)
 
 
 def _push_unread_count(user_id: int, count_expression, **values) -> int:

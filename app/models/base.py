@@ -92,3 +92,23 @@ def upsert(table: sa.Table, conflict_columns: list[str], update_columns: list[st
         index_elements=conflict_columns, set_={name: insert.excluded[name] for name in update_columns}
     )
     db.session.execute(statement)
+
+
+def vacuum_analyze(*tables: str) -> None:
+    """Bring the planner's statistics up to date after a bulk load of ``tables``.
+
+    PostgreSQL: ``VACUUM ANALYZE`` of each table, outside any transaction (VACUUM refuses to
+    run in one), which also sets the visibility map so index-only scans skip the heap. A
+    freshly loaded table has neither until autovacuum gets to it, and until then the planner
+    guesses (and compiles JIT code for plans it wrongly thinks are huge). SQLite: ``ANALYZE``.
+    The session's pending work is committed first.
+    """
+    db.session.commit()
+    if db.session.get_bind().dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.execute(sa.text(f'VACUUM ANALYZE "{table}"'))
+    else:
+        for table in tables:
+            db.session.execute(sa.text(f'ANALYZE "{table}"'))
+        db.session.commit()

@@ -85,6 +85,16 @@ def has_muted(muter_id: int, muted_id: int) -> bool:
     return db.session.get(Mute, (muter_id, muted_id)) is not None
 
 
+def relation_select(reader_id: int, other_id: int, *more: sa.ColumnElement) -> sa.Select:
+    """One row saying whether the reader blocked the other, was blocked by them, muted them (and ``more``)."""
+    return sa.select(
+        sa.exists().where(Block.blocker_id == reader_id, Block.blocked_id == other_id).label("blocking"),
+        sa.exists().where(Block.blocker_id == other_id, Block.blocked_id == reader_id).label("blocked_by"),
+        sa.exists().where(Mute.muter_id == reader_id, Mute.muted_id == other_id).label("muting"),
+        *more,
+    )
+
+
 def hidden_authors_select(reader_id: int) -> sa.Select:
     """The ids of the people whose posts ``reader_id``'s feeds leave out.
 

@@ -43,6 +43,13 @@ class ReplyTargetMissing(PostError):
         super().__init__(_l("The post you are replying to does not exist; it may have been deleted."))
 
 
+class ReplyBlocked(PostError):
+    """The post being answered is by someone who blocked the author, or whom the author blocked."""
+
+    def __init__(self):
+        super().__init__(_l("You cannot reply to this post: one of you has blocked the other."))
+
+
 class PostGone(PostError):
     """The post was deleted meanwhile."""
 
@@ -152,6 +159,8 @@ class Post(SearchableMixin, db.Model):
             parent_author_id = _count_reply(in_reply_to, +1)
             if parent_author_id is None:
                 raise ReplyTargetMissing()
+            if blocked_between(author.id, parent_author_id):
+                raise ReplyBlocked()
         post = cls(body=body, author=author, language=detect_language(body),
                    in_reply_to_id=in_reply_to, is_reply=in_reply_to is not None)
         db.session.add(post)

@@ -7,13 +7,15 @@ from time import time
 import jwt
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, url_for
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..avatars import best_size
 from ..extensions import db, login
 from ..jobs import enqueue_task
 from ..outbox import on_commit
+from ..rendering import cached_url_for
 from ..search import SearchableMixin
 from .activity import FOLLOW, Activity
 from .base import UTCDateTime, insert_or_ignore, utcnow
@@ -58,6 +60,8 @@ class User(UserMixin, SearchableMixin, db.Model):
     activity_read_id: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Part of every session and "remember me" cookie (get_id); raising it ends them all.
     session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The uploaded picture's version (app/avatars.py names its files); None shows the identicon.
+    avatar_version: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     # Set by `flask admin grant`; admins see /admin/reports.
     is_admin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # When an admin suspended the person: they can no longer sign in, use the API or connect a socket.
@@ -143,11 +147,14 @@ class User(UserMixin, SearchableMixin, db.Model):
     # -- profile -----------------------------------------------------------------
 
     def avatar(self, size: int) -> str:
-        """The URL of this person's picture, ``size`` pixels square."""
+        """The URL of this person's picture, ``size`` pixels square: the uploaded one, else the default."""
+        if self.avatar_version is not None:
+            return cached_url_for("main.avatar_picture", user_id=self.id, version=self.avatar_version,
+                                  size=best_size(size))
         if current_app.config["AVATAR_SERVICE"] == "gravatar":
             digest = hashlib.md5(self.email.lower().encode("utf-8")).hexdigest()
             return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
-        return url_for("main.avatar", user_id=self.id, s=size)
+        return cached_url_for("main.avatar", user_id=self.id, s=size)
 
     def touch_last_seen(self) -> bool:
         """Record that the person is active, at most once per LAST_SEEN_INTERVAL.

@@ -65,18 +65,18 @@ class DatabaseBackend(SearchBackend):
         return 1
 
     def reindex(self, model: type, progress: Callable[[int], None]) -> int:
-        """Refill the FTS5 table from the rows, or rebuild the GIN index (then VACUUM ANALYZE) on PostgreSQL."""
+        """Refill the FTS5 table from the rows, or rebuild the GIN index on PostgreSQL; then bring the
+        planner's statistics up to date (VACUUM ANALYZE on PostgreSQL, ANALYZE on SQLite)."""
+        from ..models.base import vacuum_analyze  # the models import this package
+
         table = model.__tablename__
         if db.session.get_bind().dialect.name == "postgresql":
             db.session.execute(sa.text(f"REINDEX INDEX ix_{table}_search_vector"))
-            db.session.commit()
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(sa.text(f"VACUUM ANALYZE {table}"))
         else:
             names = ", ".join(model.__searchable__)
             db.session.execute(sa.text(f"DELETE FROM {table}_search"))
             db.session.execute(sa.text(f"INSERT INTO {table}_search(rowid, {names}) SELECT id, {names} FROM {table}"))
-            db.session.commit()
+        vacuum_analyze(table)
         progress(1)
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 

@@ -1,7 +1,7 @@
 """client keys: a retried private or room message is stored once
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-11-22
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ def test_the_api_reference_renders_offline(live_server, new_page):
     page.goto(f"{live_server.url}/api/docs")
     page.locator("h1", has_text="Microblog API").wait_for()
     menu = page.locator("[role=menuitem], li").all_inner_texts()
-    for tag in ["Tokens", "Users", "Posts", "Messages", "Tasks", "System"]:
+    for tag in ["Tokens", "Users", "Posts", "Messages", "Rooms", "Tasks", "System"]:
         assert any(tag in text for text in menu), tag
     page.get_by_text("Get a bearer token with your username").first.wait_for(state="attached")
     live_server.screenshot(page, "api-docs")

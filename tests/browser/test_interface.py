@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import Conversation, ConversationMember, Message, Post, User, utcnow
+from app.models import Activity, Conversation, ConversationMember, Message, Post, Report, User, utcnow
 from tests.browser.helpers import log_in, watch_for_errors
 from tests.conftest import PASSWORD
 
@@ -98,6 +98,11 @@ def community(live_server):
             sender, recipient = (people["tom"], people["maria"]) if from_tom else (people["maria"], people["tom"])
             set_time(Message.send(sender, recipient, body), minutes_ago)
         set_time(Message.send(people["priya"], people["maria"], "Board games at mine on Friday?"), 60 * 24 * 6)
+        # maria moderates: two reports wait in her queue.
+        people["maria"].is_admin = True
+        font = db.session.scalar(sa.select(Post).where(Post.body.startswith("Spent way too long")))
+        Report.file(people["lena"], people["priya"], "spam", "Posts the same thing every day.", post_id=font.id)
+        Report.file(people["kofi"], people["tom"], "impersonation")
         db.session.commit()
     return list(PEOPLE)
 
@@ -154,7 +159,13 @@ def test_main_pages_are_accessible_and_captured(live_server, community, new_page
     for name, path in [("home", "/index"), ("explore", "/explore"), ("profile", "/user/maria"),
                        ("messages", "/messages"), ("conversation", "/messages/tom"), ("edit-profile", "/edit_profile"),
                        ("post", f"/post/{run}"), ("post-thread", f"/post/{reply}"), ("tag", "/tag/running"),
+                       ("followers", "/user/maria/followers"), ("notifications", "/notifications/all"),
+                       ("blocked", "/settings/blocked"), ("reports", "/admin/reports"),
                        ("not-found", "/no/such/page")]:
+        if name == "notifications":  # each capture shows the items unread, as on a first visit
+            with live_server.app.app_context():
+                db.session.execute(sa.update(User).where(User.username == "maria").values(activity_read_id=0))
+                db.session.commit()
         page.goto(base + path)
         check_and_capture(page, name, size, mode)
     assert errors == [] or all("404" in error for error in errors), errors
@@ -281,6 +292,33 @@ def test_the_unread_badge_shows_on_a_phone(live_server, community, new_page):
     tabs = page.locator(".app-nav .app-nav-link:visible")
     expect(tabs).to_have_text(["Home", "Explore", "Search", "Messages 1", "Profile"])
     live_server.screenshot(page, "badge-phone-light")
+
+
+def test_the_notifications_badge_goes_up_live_and_down_on_the_page(live_server, community, new_page):
+    base = live_server.url
+    with live_server.app.app_context():  # kofi has seen what he had (maria's follow)
+        Activity.mark_read(User.find_by_username("kofi").id, 2**31 - 1)
+        db.session.commit()
+    page = open_page(new_page, "phone", "light")
+    log_in(page, base, "kofi")
+    page.goto(f"{base}/explore")
+    badge = page.locator(".topbar-bell .activity-count")
+    expect(badge).to_be_hidden()
+    with live_server.app.app_context():
+        User.find_by_username("lena").follow(User.find_by_username("kofi"))
+        db.session.commit()
+    expect(badge).to_be_visible()  # by polling, without a reload
+    expect(badge).to_have_text("1")
+    box = badge.bounding_box()
+    assert 0 <= box["x"] and box["x"] + box["width"] <= 390 and 0 <= box["y"]
+    page.locator(".topbar-bell").click()
+    expect(page).to_have_url(f"{base}/notifications/all")
+    expect(page.locator(".activity-item").first).to_have_class(re.compile(r"activity-unread"))
+    expect(page.locator(".activity-item").first).to_contain_text("lena and maria followed you")
+    expect(page.locator(".topbar-bell .activity-count")).to_be_hidden()
+    live_server.screenshot(page, "notifications-badge-phone-light")
+    page.reload()
+    expect(page.locator(".activity-unread")).to_have_count(0)
 
 
 def test_relative_times_refresh_every_minute(live_server, community, new_page):

@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
-from app import create_app
+from app import avatars, create_app
 from app.extensions import db
 from app.models import Message, Post, User
 from tests.conftest import PASSWORD, config_for
@@ -26,6 +27,7 @@ PUBLIC_ENDPOINTS = {
     "auth.reset_password",
     "main.set_language",
     "main.avatar",
+    "main.avatar_picture",  # uploaded pictures, shown on public profiles
     # The API's open doors: the document and its page, version and health, registering,
     # and trading a username and password (HTTP Basic) for a token.
     "apifairy.json",
@@ -45,7 +47,8 @@ PUBLIC_ROUTES = {("main.index", "GET", "/")}
 
 # A value for each URL parameter, matching the people the ``people`` fixture creates.
 URL_VALUES = {"username": "susan", "recipient": "susan", "room": "general", "token": "not-a-token", "user_id": 1,
-              "id": 1, "filename": "css/site.css", "post_id": 1, "tag": "flask", "report_id": 1}
+              "id": 1, "filename": "css/site.css", "post_id": 1, "tag": "flask", "report_id": 1,
+              "version": "0123456789abcdef", "size": 128, "name": "general"}
 # Where one endpoint needs another value than URL_VALUES gives.
 ENDPOINT_VALUES = {"bootstrap.static": {"filename": "css/bootstrap.min.css"}}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -145,8 +148,13 @@ def test_the_public_api_doors_really_are_open(client, people):
 
 
 @pytest.mark.parametrize(("endpoint", "method", "rule"), [r for r in OPEN_ROUTES if not is_api(r[2])])
-def test_public_routes_really_are_open(app, client, people, endpoint, method, rule):
+def test_public_routes_really_are_open(app, client, people, tmp_path, endpoint, method, rule):
     url = build_url(app, endpoint, rule)
+    if endpoint == "main.avatar_picture":  # a picture to serve
+        app.config["AVATAR_DIR"] = str(tmp_path)
+        path = avatars.picture_path(URL_VALUES["user_id"], URL_VALUES["version"], URL_VALUES["size"])
+        path.parent.mkdir(parents=True)
+        Image.new("RGB", (128, 128)).save(path, "WEBP")
     data = {"csrf_token": client.csrf_token(), "language": "es"} if method != "GET" else None
     with client.open(url, method=method, data=data) as response:  # closes the static files
         assert response.status_code in (200, 302) and not is_login_redirect(response, urlsplit(url).path)
@@ -172,7 +180,7 @@ MATRIX = [
     ("GET", "/post/1/delete", None, 200, 403, None),
     ("POST", "/post/1/delete", {}, 302, 403, None),
     ("POST", "/post/1/reply", {"post": "a reply"}, 302, 302, None),  # anyone signed in may reply
-    ("GET", "/notifications/all", None, 200, 200, "susan followed you"),
+    ("GET", "/notifications/all", None, 200, 200, "susan</a> followed you"),
     ("GET", "/settings/blocked", None, 200, 200, None),
     ("POST", "/block/susan", None, 302, 302, None),  # each blocks for themselves
     ("GET", "/admin/reports", None, 403, 403, None),  # neither is an admin

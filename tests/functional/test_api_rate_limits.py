@@ -1,10 +1,10 @@
-"""The API's rate limits (lowered): tokens, registering, posting, messaging, tasks; 429 JSON with Retry-After."""
+"""The API's rate limits (lowered): tokens, registering, posting, messaging, tasks, rooms; 429 JSON with Retry-After."""
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Message, Post, Token
+from app.models import ChatRoom, Message, Post, Token
 from tests.conftest import PASSWORD
 
 GENEROUS = "1000 per hour"
@@ -20,6 +20,7 @@ def app_settings() -> dict:
         "RATELIMIT_POST": "2 per minute",
         "RATELIMIT_MESSAGE": "2 per minute",
         "RATELIMIT_TASK": "1 per hour",
+        "RATELIMIT_ROOM": "2 per hour",
     }
 
 
@@ -86,3 +87,17 @@ def test_starting_tasks_is_limited(client, make_user, bearer):
     first = client.post("/api/tasks", json={"name": "export_posts"}, headers=headers)
     assert first.status_code in (202, 409)
     assert_limited(client.post("/api/tasks", json={"name": "export_posts"}, headers=headers))
+
+
+def test_creating_rooms_is_limited_per_person_across_the_api_and_the_page(client, auth, make_user, bearer):
+    john, susan = make_user("john"), make_user("susan")
+    headers = bearer(john)
+    assert client.post("/api/rooms", json={"name": "bad name"}, headers=headers).status_code == 400  # not counted
+    assert client.post("/api/rooms", json={"name": "room-1"}, headers=headers).status_code == 201
+    assert client.post("/api/rooms", json={"name": "ROOM-1"}, headers=headers).status_code == 409  # not counted
+    auth.login()
+    assert client.post("/chat", data={"name": "room-2"}).status_code == 302
+    assert client.post("/chat", data={"name": "room-3"}).status_code == 429
+    assert_limited(client.post("/api/rooms", json={"name": "room-3"}, headers=headers))
+    assert sorted(db.session.scalars(sa.select(ChatRoom.name))) == ["room-1", "room-2"]
+    assert client.post("/api/rooms", json={"name": "susans"}, headers=bearer(susan)).status_code == 201

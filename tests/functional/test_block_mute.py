@@ -15,6 +15,8 @@ from app.models import (
     Message,
     MessageBlocked,
     Mute,
+    Post,
+    ReplyBlocked,
     User,
     blocked_between,
     follows,
@@ -309,3 +311,20 @@ def test_settings_lists_the_blocked_and_muted_newest_first_by_keyset(client, joh
 def test_people_lists_refuse_a_bad_cursor(client, john, cursor):
     response = client.get("/settings/blocked", query_string={"before": cursor})
     assert response.status_code == 400
+
+
+def test_no_replies_across_a_block(client, john, susan, make_post, bearer):
+    post = make_post(susan, "hello all")
+    blocking.block(susan, john)
+    db.session.commit()
+    with pytest.raises(ReplyBlocked):
+        Post.publish(john, "hi", in_reply_to=post.id)
+    db.session.rollback()
+    response = client.post(f"/post/{post.id}/reply", data={"post": "hi susan"})
+    assert response.status_code == 400
+    assert "one of you has blocked the other" in response.get_data(as_text=True)
+    response = client.post("/api/posts", json={"body": "hi", "in_reply_to": post.id}, headers=bearer(john))
+    assert response.status_code == 400
+    assert "one of you has blocked the other" in response.get_json()["errors"]["in_reply_to"][0]
+    assert db.session.scalar(sa.select(Post.reply_count).where(Post.id == post.id)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 1

@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models import Post, User, utcnow
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-FEEDS = ["/index", "/explore", "/user/susan", "/index?page=2", "/index?before=9999999999999999.1"]
+FEEDS = ["/index", "/explore", "/user/susan", "/index?page=2",
+         "/explore?before=2000000000", "/user/susan?before=2000000000", "/index?before=9999999999999999.1"]
 # Statements per page: the person (session loader) and the page of posts with their authors; on the
 # home feed the reposters and what the reader liked and reposted come in that same statement,
 # elsewhere one more statement says it for the whole page; a profile also reads its owner, whether

@@ -244,3 +244,9 @@ def test_unsuspend_lets_them_back_in(app, client, auth, make_user):
     assert app.test_cli_runner().invoke(args=["admin", "unsuspend", "john"]).exit_code == 0
     auth.login("john")
     assert client.get("/index").status_code == 200
+
+
+def test_the_post_page_offers_the_report_to_others_only(client, john, susan, make_post):
+    theirs, mine = make_post(susan, "theirs"), make_post(john, "mine")
+    assert f'href="/post/{theirs.id}/report"' in client.get(f"/post/{theirs.id}").get_data(as_text=True)
+    assert f'href="/post/{mine.id}/report"' not in client.get(f"/post/{mine.id}").get_data(as_text=True)

@@ -5,6 +5,7 @@ same database) and, where the issue asks, with the in-process fallback. Mail
 goes over SMTP to an aiosmtpd sink.
 """
 
+import io
 import json
 import logging
 import os
@@ -18,10 +19,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from PIL import Image
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue
 from rq.worker import Worker
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from app import create_app, jobs
 from app.extensions import db
@@ -147,6 +151,7 @@ def worker(app, database_url, sink, redis_connection, tmp_path):
     app.config.update(REDIS_URL=REDIS_URL, MAIL_SEND_ASYNC=True, TASK_WORKER_TIMEOUT=3)
     jobs.init_app(app)
     process = WorkerProcess(database_url, sink.port, tmp_path / "worker.log", redis_connection)
+    process.env["AVATAR_DIR"] = app.config["AVATAR_DIR"] = str(tmp_path / "avatars")
     yield process
     process.stop()
 
@@ -393,3 +398,29 @@ def test_the_admins_error_mail_goes_through_the_mail_job(database_url, smtp, wor
     message = wait_for(lambda: smtp.messages, timeout=SLOW)[0]
     assert (message["Subject"], message["X-Envelope-To"]) == ("Microblog failure", "ops@example.com")
     assert "the flux capacitor failed" in message.get_payload(decode=True).decode()
+
+
+def test_an_uploaded_picture_is_made_square_by_the_worker(backend, app, client, auth, make_user, tmp_path):
+    """The job runs where jobs run: in an RQ worker process, or on the in-process thread without Redis."""
+    app.config["AVATAR_DIR"] = str(tmp_path / "avatars")
+    john = make_user("john")
+    auth.login()
+    upload = io.BytesIO()
+    Image.new("RGB", (640, 480), "orange").save(upload, "JPEG")
+    boundary, body = encode_multipart(MultiDict([
+        ("csrf_token", client.csrf_token()), ("picture", FileStorage(io.BytesIO(upload.getvalue()), "me.jpg")),
+    ]))
+    response = client.post("/edit_profile/avatar", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 302
+
+    last = progress_until_done(client)[-1]
+    assert last["progress"] == 100 and last["description"] == "Processing your picture..."
+    version = fresh(User, john.id).avatar_version
+    assert version is not None
+    for size in (36, 48, 64, 128, 256):
+        with Image.open(tmp_path / "avatars" / str(john.id) / f"{version}-{size}.webp") as made:
+            assert made.size == (size, size)
+    assert list((tmp_path / "avatars" / "incoming").iterdir()) == []
+    served = client.get(f"/avatar/{john.id}/{version}/256.webp")
+    assert served.status_code == 200 and served.mimetype == "image/webp"
+    served.close()

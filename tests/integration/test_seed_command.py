@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ConversationMember, Message, Post, User, follows, likes, post_tags, reposts
 from app.richtext import tags_of
-from app.seed import DEMO_PASSWORD
+from app.seed import DEMO_PASSWORD, SEEDED_TABLES
 
 
 def snapshot():
@@ -123,3 +123,22 @@ def test_seeded_times_agree_and_texts_read_like_people(app):
     demo = db.session.scalar(sa.select(User).order_by(User.id).limit(1))
     assert f"username '{demo.username}'" in result.output
     assert f"<code>{demo.username}</code>" in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_seed_ends_by_analysing_what_it_wrote(app, count_queries):
+    with count_queries() as statements:
+        result = app.test_cli_runner().invoke(args=["seed", "--users", "30", "--posts", "400", "--follows", "4"])
+    assert result.exit_code == 0, result.output
+    postgresql = db.engine.dialect.name == "postgresql"
+    last_write = max(n for n, s in enumerate(statements) if s.lstrip().upper().startswith(("INSERT", "UPDATE")))
+    analysed = [s for s in statements[last_write:] if "ANALYZE" in s]
+    assert analysed
+    for table in SEEDED_TABLES:
+        assert (f'VACUUM ANALYZE "{table}"' if postgresql else f'ANALYZE "{table}"') in analysed
+    # The planner has the statistics at once, without waiting for autovacuum.
+    if postgresql:
+        tuples, visible = db.session.execute(sa.text(
+            "SELECT reltuples, relallvisible FROM pg_class WHERE relname = 'posts'")).one()
+        assert tuples == 400 and visible > 0
+    else:
+        assert db.session.scalar(sa.text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'posts'")) >= 1
