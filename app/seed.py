@@ -32,9 +32,12 @@ from .models import (
     Post,
     User,
     follows,
+    likes,
     post_tags,
+    reposts,
     vacuum_analyze,
 )
+from .models.base import dialect_insert
 from .richtext import tags_of
 
 DEMO_PASSWORD = "microblog-demo"
@@ -43,7 +46,7 @@ YEAR = timedelta(days=365)
 # What the command writes; analysed at the end, so the first page views get good plans at once.
 SEEDED_TABLES = tuple(table.name for table in (
     User.__table__, follows, Post.__table__, post_tags, Conversation.__table__, ConversationMember.__table__,
-    Message.__table__, Notification.__table__,
+    Message.__table__, Notification.__table__, likes, reposts,
 ))
 
 
@@ -51,11 +54,16 @@ SEEDED_TABLES = tuple(table.name for table in (
 @click.option("--users", "user_total", default=200, show_default=True, help="How many people.")
 @click.option("--posts", "post_total", default=5_000, show_default=True, help="How many posts in all.")
 @click.option("--follows", "follows_per_user", default=25, show_default=True, help="Average follows per person.")
+@click.option("--likes", "like_total", default=0, show_default=True, help="How many likes in all.")
+@click.option("--reposts", "repost_total", default=0, show_default=True, help="How many reposts in all.")
 @click.option("--seed", "random_seed", default=2024, show_default=True, help="Same seed, same network.")
 @click.option("--if-empty", is_flag=True, help="Quietly do nothing when people already exist.")
 @with_appcontext
-def seed_command(user_total: int, post_total: int, follows_per_user: int, random_seed: int, if_empty: bool) -> None:
-    """Fill an empty database with demo people, posts and follows, then analyse what it wrote."""
+def seed_command(
+    user_total: int, post_total: int, follows_per_user: int, like_total: int, repost_total: int, random_seed: int,
+    if_empty: bool,
+) -> None:
+    """Fill an empty database with demo people, posts, follows, likes and reposts, then analyse what it wrote."""
     if user_total < 2:
         raise click.BadParameter("at least 2 people are needed", param_hint="--users")
     existing = db.session.scalar(sa.select(sa.func.count()).select_from(User))
@@ -72,6 +80,9 @@ def seed_command(user_total: int, post_total: int, follows_per_user: int, random
     user_ids = network.insert_users(user_total)
     network.insert_follows(user_ids, follows_per_user)
     network.insert_posts(user_ids, post_total)
+    if post_total:
+        network.insert_reactions(likes, user_ids, like_total, "Likes")
+        network.insert_reactions(reposts, user_ids, repost_total, "Reposts")
     recount()
     last_seen_after_posts()
     db.session.commit()
@@ -97,7 +108,10 @@ def index_for_search() -> None:
 
 
 def recount() -> None:
-    """Set every person's post, follower and following counters from the rows."""
+    """Set every person's and post's counters from the rows."""
+    for table, column in ((likes, "like_count"), (reposts, "repost_count")):
+        counted = sa.select(table.c.post_id, sa.func.count().label("n")).group_by(table.c.post_id).subquery()
+        db.session.execute(sa.update(Post).where(Post.id == counted.c.post_id).values({column: counted.c.n}))
     for column, select in (
         ("posts_count", sa.select(sa.func.count()).select_from(Post).where(Post.user_id == User.id)),
         ("followers_count", sa.select(sa.func.count()).select_from(follows).where(follows.c.followed_id == User.id)),
@@ -264,3 +278,29 @@ class DemoNetwork:
                 if tags:
                     db.session.execute(sa.insert(post_tags), tags)
                 bar.update(len(rows))
+
+    def insert_reactions(self, table: sa.Table, user_ids: list[int], total: int, label: str) -> None:
+        """About ``total`` likes or reposts by anyone, of recent posts far more often, each after its post.
+
+        Post ids grow with time (``insert_posts`` goes oldest first), so favouring high ids
+        favours recent posts. Repeats of a (person, post) pair are dropped by the unique constraint.
+        """
+        first_id, last_id = db.session.execute(sa.select(sa.func.min(Post.id), sa.func.max(Post.id))).one()
+        span = last_id - first_id
+        with click.progressbar(length=total, label=label) as bar:
+            for start in range(0, total, BATCH_SIZE):
+                rows = [{
+                    "user_id": self.random.choice(user_ids),
+                    "post_id": last_id - int(self.random.random() ** 3 * span),
+                    "created_at": self.now,  # moved after each post's own time below
+                } for _ in range(min(BATCH_SIZE, total - start))]
+                db.session.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+                bar.update(len(rows))
+        # Each a little after its post (up to three days, never in the future), spread by row id.
+        post_time = sa.select(Post.timestamp).where(Post.id == table.c.post_id).scalar_subquery()
+        if db.engine.dialect.name == "postgresql":
+            moved = post_time + sa.func.make_interval(0, 0, 0, 0, 0, 0, (table.c.id * 7919) % 259200)
+            db.session.execute(sa.update(table).values(created_at=sa.func.least(moved, sa.func.now())))
+        else:
+            moved = sa.func.datetime(post_time, sa.func.printf("+%d seconds", (table.c.id * 7919) % 259200))
+            db.session.execute(sa.update(table).values(created_at=sa.func.min(moved, sa.func.datetime("now"))))

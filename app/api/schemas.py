@@ -8,7 +8,7 @@ schemas, which APIFairy serialises with ``jsonify``.
 from apifairy.fields import FileField
 from flask import g, url_for
 from flask_marshmallow.schema import Schema
-from marshmallow import EXCLUDE, fields, post_dump, validate
+from marshmallow import EXCLUDE, ValidationError, fields, post_dump, pre_dump, validate
 from marshmallow.utils import missing
 
 from .. import accounts
@@ -182,6 +182,7 @@ class PostLinksSchema(Schema):
     page = fields.String(required=True, metadata={"description": "The post's page on the site."})
     replies = fields.String(required=True, metadata={"description": "Its replies, oldest first."})
     in_reply_to = fields.String(required=True, allow_none=True, metadata={"description": "The post it answers."})
+    likes = fields.String(required=True, metadata={"description": "Who liked it, most recent first."})
 
 
 def post_links(post) -> dict:
@@ -191,6 +192,7 @@ def post_links(post) -> dict:
         "page": url_for("main.post", post_id=post.id),
         "replies": url_for("api.get_post_replies", id=post.id),
         "in_reply_to": url_for("api.get_post", id=post.in_reply_to_id) if post.in_reply_to_id else None,
+        "likes": url_for("api.get_post_likes", id=post.id),
     }
 
 
@@ -208,7 +210,50 @@ class PostSchema(Schema):
     })
     reply_count = fields.Integer(required=True)
     edited_at = fields.DateTime(required=True, allow_none=True, metadata={"description": "Null when never edited."})
+    like_count = fields.Integer(required=True)
+    repost_count = fields.Integer(required=True)
+    liked = fields.Boolean(required=True, attribute="reader_liked", metadata={"description": "Whether you liked it."})
+    reposted = fields.Boolean(required=True, attribute="reader_reposted",
+                              metadata={"description": "Whether you reposted it."})
     links = Computed(PostLinksSchema, post_links, data_key="_links", required=True)
+
+    @pre_dump
+    def know_what_the_reader_did(self, post, **kwargs):
+        # Views load this for a whole page in one query (Post.load_reader_state); this covers a post alone.
+        if g.get("api_user_id") and not post.knows_reader_state(g.api_user_id):
+            from .auth import current_person
+
+            type(post).load_reader_state([post], current_person())
+        return post
+
+
+class TimelinePostSchema(PostSchema):
+    reposted_by = fields.Nested(AuthorSchema, required=True, allow_none=True, metadata={
+        "description": "Who, among the people you follow (or you), reposted it; null when it is here as itself."})
+    feed_time = fields.DateTime(required=True, metadata={
+        "description": "When it entered your timeline: its own time, or the repost's."})
+
+
+class FeedCursor(fields.String):
+    """A place in the home timeline, ``<microseconds since 1970>.<post id>``, as ``_links`` give it."""
+
+    def __init__(self, metadata: dict, **kwargs):
+        super().__init__(metadata={"pattern": r"^[0-9]{1,16}\.[0-9]{1,10}\Z", **metadata}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from ..feed import InvalidCursor, decode_cursor
+
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return decode_cursor(text)
+        except InvalidCursor:
+            raise ValidationError("Give a cursor from _links.") from None
+
+
+class TimelineArgsSchema(Input):
+    before = FeedCursor(metadata={"description": "A cursor: what entered your timeline before it, newest first."})
+    after = FeedCursor(metadata={"description": "A cursor: what entered your timeline after it, oldest first."})
+    limit = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
 class PostCreateSchema(Input):

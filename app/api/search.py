@@ -21,7 +21,7 @@ from ..search import (
 )
 from ..web import InvalidInput
 from . import bp
-from .auth import token_auth
+from .auth import current_person, token_auth
 from .collections import MAX_LIMIT, CollectionLinksSchema, PageArgsSchema
 from .errors import documented
 from .schemas import PostSchema, UserSchema
@@ -64,6 +64,7 @@ def search(args: dict):
         query = SearchQuery.parse(args["q"])
         people = User.search(query, 1, current_app.config["SEARCH_PEOPLE_SHOWN"]).items if number == 1 else []
         posts = Post.search(query, number, per_page)
+        Post.load_reader_state(posts.items, current_person())
     except (QueryTooLong, QueryHasControlCharacters) as refusal:
         raise InvalidInput({"q": [refusal_reason(refusal)]}, "The search cannot be run.") from None
     except QueryRefused as refusal:  # well formed, but nothing a search can do with it

@@ -85,6 +85,7 @@ def render_post_page(post: Post, replies, after: int, form: PostForm | None, sta
         form.submit.label.text = _("Reply")
     conversation = post.conversation()
     load_mentions([*conversation, post, *replies.items])
+    Post.load_reader_state([*conversation, post, *replies.items], current_user)
     return render_template(
         "main/post.html", title=_("Post by %(username)s", username=post.author.username), post=post,
         conversation=conversation, replies=replies, after=after, form=form, delete_form=EmptyForm(),
@@ -172,4 +173,5 @@ def tag(tag: str):
     name = normalize_tag(tag)
     before = query_int("before")
     page = keyset_page(Post.tag_select(name), Post.id, current_app.config["POSTS_PER_PAGE"], before=before)
+    Post.load_reader_state(page.items, current_user)
     return render_template("main/tag.html", title=f"#{name}", tag=name, page=page, before=before)

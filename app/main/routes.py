@@ -10,16 +10,16 @@ from flask_login import current_user, login_required
 
 from .. import accounts, avatars
 from ..extensions import db, limiter, login
+from ..feed import FeedPage, InvalidCursor, decode_cursor, home_feed
 from ..jobs import launch_task
 from ..languages import LANGUAGE_COOKIE, LANGUAGE_COOKIE_MAX_AGE
 from ..models import Blocked, Post, TaskInProgress, follows, hidden_authors_select
 from ..models.block import relation_select
-from ..pagination import paginate
 from ..ratelimits import is_anonymous, setting, signed_in_person
 from ..schemas import TranslationRequestSchema, load_json
 from ..seed import DEMO_PASSWORD, demo_username
 from ..translate import TranslationError, TranslationTimeout, TranslationUnavailable, translate
-from ..web import accepts_upload, is_safe_next, save_account
+from ..web import InvalidInput, accepts_upload, is_safe_next, save_account
 from . import bp
 from .forms import AvatarForm, EditProfileForm, EmptyForm, PostForm, RemoveAvatarForm
 from .helpers import find_user_or_404, page_number, post_page
@@ -48,9 +48,31 @@ def index():
         db.session.commit()
         flash(_("Your post is now live!"), "success")
         return redirect(url_for("main.index"))
-    number, per_page = page_number(), current_app.config["POSTS_PER_PAGE"]
-    page = paginate(Post.timeline_select(current_user, depth=number * per_page + 1), number, per_page)
+    page = home_feed_page(current_user, current_app.config["POSTS_PER_PAGE"])
     return render_template("main/index.html", title=_("Home"), form=form, page=page, endpoint="main.index")
+
+
+def home_feed_page(reader, per_page: int) -> FeedPage:
+    """The page of the home feed the query string asks for: ``?before=``/``?after=`` a cursor, or ``?page=N``.
+
+    A cursor that is not one is a 400 naming the parameter, as a bad id is in a conversation.
+    Reading newer posts up to the top gives the first page.
+    """
+    cursors = {}
+    for name in ("before", "after"):
+        value = request.args.get(name)
+        if value:
+            try:
+                cursors[name] = decode_cursor(value)
+            except InvalidCursor:
+                raise InvalidInput({name: ["Give a cursor from a link of this page."]},
+                                   f"The parameter {name!r} is not valid.") from None
+    if cursors:
+        page = home_feed(reader, per_page, **cursors)
+        if "after" in cursors and "before" not in cursors and not page.newer and len(page.items) < per_page:
+            return home_feed(reader, per_page)
+        return page
+    return home_feed(reader, per_page, number=page_number())
 
 
 def front_page() -> str:
@@ -68,7 +90,9 @@ def explore():
     select = Post.explore_select()
     if current_user.is_authenticated:
         select = select.where(Post.user_id.not_in(hidden_authors_select(current_user.id)))
-    return render_template("main/index.html", title=_("Explore"), page=post_page(select), endpoint="main.explore")
+    page = post_page(select)
+    Post.load_reader_state(page.items, current_user)
+    return render_template("main/index.html", title=_("Explore"), page=page, endpoint="main.explore")
 
 
 @bp.route("/user/<username>")
@@ -83,6 +107,7 @@ def user(username: str):
     if relation.blocking or relation.blocked_by:
         select = select.where(sa.false())
     page = post_page(select)
+    Post.load_reader_state(page.items, current_user)
     return render_template(
         "main/user.html", title=user.username, user=user, page=page, is_following=relation.following,
         form=EmptyForm(), relation=relation,

@@ -2,7 +2,7 @@
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ..models import Post, User
 from ..search import (
@@ -37,6 +37,7 @@ def search():
     try:
         people = User.search(query, 1, current_app.config["SEARCH_PEOPLE_SHOWN"]).items if page_number == 1 else []
         posts = Post.search(query, page_number, current_app.config["POSTS_PER_PAGE"])
+        Post.load_reader_state(posts.items, current_user)
     except SearchTooBroad:
         refusal = _("That search matches too many posts to rank in time. Please add a word or use a longer one.")
         return render_template("main/search.html", title=_("Search"), q=expression, refusal=refusal)

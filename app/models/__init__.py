@@ -43,6 +43,7 @@ from .post import (
     ReplyTargetMissing,
     post_tags,
 )
+from .reaction import Like, likes, reposts
 from .report import DISMISSED, MAX_REPORT_TEXT_LENGTH, REPORT_REASONS, SUSPENDED, Report, ReportRefused
 from .task import TASK_PROGRESS, Task, TaskInProgress
 from .token import Token
@@ -106,6 +107,9 @@ __all__ = [
     "User",
     "follows",
     "insert_or_ignore",
+    "Like",
+    "likes",
+    "reposts",
     "upsert",
     "utcnow",
     "vacuum_analyze",

@@ -1,7 +1,7 @@
 """blocks, mutes, reports; users.is_admin and users.suspended_at
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-11-22
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -40,6 +40,7 @@ PUBLIC_ENDPOINTS = {
     "main.user",  # and profiles
     "main.post",  # and single posts with their conversations
     "main.tag",  # and tag timelines
+    "main.post_likes",  # and who liked a post
 }
 # Single routes of an otherwise protected endpoint: GET / is the front page for visitors (GET /index is not).
 PUBLIC_ROUTES = {("main.index", "GET", "/")}

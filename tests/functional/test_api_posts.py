@@ -21,9 +21,11 @@ def test_publishing_answers_201_with_the_post_and_counts_it(client, make_user, b
     assert response.json["_links"] == {
         "self": f"/api/posts/{post.id}", "author": f"/api/users/{john.id}", "page": f"/post/{post.id}",
         "replies": f"/api/posts/{post.id}/replies", "in_reply_to": None,
+        "likes": f"/api/posts/{post.id}/likes",
     }
     assert response.json["in_reply_to"] is None and response.json["reply_count"] == 0
     assert response.json["edited_at"] is None and response.json["is_reply"] is False
+    assert (response.json["like_count"], response.json["liked"], response.json["reposted"]) == (0, False, False)
     db.session.refresh(john)
     assert john.posts_count == 1
 

@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ConversationMember, Message, Post, User, follows, post_tags
+from app.models import ConversationMember, Message, Post, User, follows, likes, post_tags, reposts
 from app.richtext import tags_of
 from app.seed import DEMO_PASSWORD, SEEDED_TABLES
 
@@ -50,6 +50,28 @@ def test_seed_fills_an_empty_database(app):
     stored = {(post_id, tag) for post_id, tag in db.session.execute(sa.select(post_tags))}
     expected = {(post.id, tag) for post in db.session.scalars(sa.select(Post)) for tag in tags_of(post.body)}
     assert stored == expected and stored
+
+
+def test_seed_adds_likes_and_reposts_counted_on_their_posts(app):
+    result = app.test_cli_runner().invoke(
+        args=["seed", "--users", "30", "--posts", "300", "--follows", "5", "--likes", "400", "--reposts", "60"])
+    assert result.exit_code == 0, result.output
+    for table, column in ((likes, Post.like_count), (reposts, Post.repost_count)):
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        assert 0.8 * (400 if table is likes else 60) <= total <= (400 if table is likes else 60)
+        assert db.session.scalar(sa.select(sa.func.sum(column))) == total
+        mismatched = sa.select(sa.func.count()).select_from(Post).where(
+            column != sa.select(sa.func.count()).select_from(table).where(table.c.post_id == Post.id)
+            .scalar_subquery())
+        assert db.session.scalar(mismatched) == 0
+        # Each came after its post, and none in the future.
+        early = sa.select(sa.func.count()).select_from(table).join(Post, Post.id == table.c.post_id).where(
+            table.c.created_at < Post.timestamp)
+        assert db.session.scalar(early) == 0
+    # Recent posts are liked more than old ones (post ids grow with time).
+    middle = db.session.scalar(sa.select(sa.func.min(Post.id))) + 150
+    newer = db.session.scalar(sa.select(sa.func.count()).select_from(likes).where(likes.c.post_id >= middle))
+    assert newer > 2 * (db.session.scalar(sa.select(sa.func.count()).select_from(likes)) - newer)
 
 
 def test_seed_is_deterministic(app):
