@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     """Attach the request hooks to ``app``."""
     # First of every hook: CSRFProtect (bound earlier) reads the form, which must be allowed its size.
     app.before_request_funcs.setdefault(None, []).insert(0, allow_uploads)
+    app.before_request_funcs[None].insert(1, refuse_nameless_form_parts)
     app.before_request(refuse_nul_characters)
     app.before_request(record_last_seen)
     app.after_request(set_security_headers)
@@ -27,6 +28,12 @@ def allow_uploads() -> None:
         # Werkzeug's multipart parser holds up to two 64 KiB chunks of a file in memory while it
         # looks for the part's end, and counts them against this limit.
         request.max_form_memory_size = max(request.max_form_memory_size or 0, UPLOAD_PARSER_MEMORY)
+
+
+def refuse_nameless_form_parts() -> None:
+    """A multipart part without a name is a 400 here, before the CSRF check, which fails on one."""
+    if request.mimetype == "multipart/form-data" and None in request.form:
+        raise InvalidInput({"form": ["Every part of a form needs a name."]}, "The form is malformed.")
 
 
 def refuse_nul_characters() -> None:

@@ -217,6 +217,12 @@ def test_nul_in_any_form_field_is_a_400(client, john, make_user, path, data):
     assert client.post(path, data=data).status_code == 400
 
 
+def test_a_multipart_part_without_a_name_is_not_a_500(client, john):
+    body = b'--b\r\nContent-Disposition: form-data\r\n\r\nnull\r\n--b--\r\n'
+    response = client.post("/edit_profile", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 400
+
+
 @pytest.mark.parametrize("next_page", ["/index%0d%0aSet-Cookie:%20x=1", "/index%0a", "/explore%09", "/user/%7f"])
 def test_control_characters_in_next_are_ignored(client, make_user, next_page):
     make_user("john")
