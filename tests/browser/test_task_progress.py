@@ -30,6 +30,8 @@ def test_a_running_task_shows_its_progress_then_its_failure_and_an_export_comple
     live_server.screenshot(page, "task-progress")
 
     task_jobs.RELEASE.set()  # the job fails
+    live_server.app.extensions["task_queue"].join()
+    task_jobs.RELEASE.clear()  # for the next test that holds a job
     expect(alert).to_have_text("Holding on failed: An unexpected error stopped it.")
     expect(alert).to_have_class(re.compile(r"alert-danger"))
     live_server.screenshot(page, "task-failed")

@@ -17,6 +17,7 @@ from app import avatars
 from app.extensions import db
 from app.jobs import get_queue, launch_task
 from app.models import Task, User
+from tests.integration.task_jobs import RELEASE
 
 SIZES = [36, 48, 64, 128, 256]
 
@@ -273,6 +274,7 @@ def test_the_other_pages_keep_their_small_body_limit(client, john):
 
 
 def test_an_upload_while_the_last_one_is_processed_is_refused(app, client, john, picture_dir):
+    RELEASE.clear()  # the job holds until the test releases it
     launch_task(john, "process_avatar", "Processing", function="tests.integration.task_jobs.hold")
     db.session.commit()
     try:
@@ -284,8 +286,6 @@ def test_an_upload_while_the_last_one_is_processed_is_refused(app, client, john,
         assert "still being processed" in removal.get_data(as_text=True)
         assert list((picture_dir / "incoming").glob("*")) == []
     finally:
-        from tests.integration.task_jobs import RELEASE
-
         RELEASE.set()
         get_queue().join()
         RELEASE.clear()
@@ -358,14 +358,13 @@ def test_the_api_refuses_bad_files_other_people_and_wrong_bodies(client, make_us
 
 def test_the_api_answers_409_while_a_picture_is_processed(client, make_user, bearer, picture_dir):
     john = make_user("john")
+    RELEASE.clear()  # the job holds until the test releases it
     launch_task(john, "process_avatar", "Processing", function="tests.integration.task_jobs.hold")
     db.session.commit()
     try:
         assert put_avatar(client, john.id, bearer(john), picture()).status_code == 409
         assert client.delete(f"/api/users/{john.id}/avatar", headers=bearer(john)).status_code == 409
     finally:
-        from tests.integration.task_jobs import RELEASE
-
         RELEASE.set()
         get_queue().join()
         RELEASE.clear()
